@@ -39,3 +39,31 @@ export interface DataFingerprint {
   /** Column schema. */
   schema: ColumnSchema[];
 }
+
+/** Options shared by every reader. */
+export interface SourceOptions {
+  /** The file format; detected from the extension when omitted. */
+  format?: DataFormat;
+  /** CSV field delimiter (one character); `,` by default, a tab for `.tsv` files. */
+  delimiter?: string;
+}
+
+/** Options of `readRows` / `readRowBatches`. */
+export interface ReadOptions extends SourceOptions {
+  /** Read only these columns, in this order; a missing column is a `DataError` listing the available ones. */
+  columns?: string[];
+  /**
+   * Coerce and validate these columns to the given types. A value that does not fit (text in a number
+   * column, a missing value in a non-nullable column) is a `DataError` naming file, line, column and value.
+   * Every column named here must exist in the file.
+   */
+  schema?: ColumnSchema[];
+  /** Stop after this many data rows. */
+  limit?: number;
+}
+
+/** Options of `inferSchema`. */
+export interface InferSchemaOptions extends SourceOptions {
+  /** How many data rows to look at (default 10,000); `Infinity` reads the whole file. */
+  sampleRows?: number;
+}
