@@ -67,7 +67,8 @@ export class ConfigError extends ModelgateError {
   /** Every problem found, each with file, line, field and value. */
   readonly issues: ConfigIssue[];
   constructor(issues: ConfigIssue[]) {
-    const head = issues.length === 1 ? 'Invalid configuration' : `Invalid configuration (${issues.length} problems)`;
+    const head =
+      issues.length === 1 ? 'Invalid configuration' : `Invalid configuration (${issues.length} problems)`;
     super(`${head}:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`, 2);
     this.issues = issues;
   }

@@ -12,11 +12,24 @@ export function jsonSchemas(): Record<string, unknown> {
   const make = (schema: z.ZodType, id: string, title: string, io: 'input' | 'output') => ({
     $id: `https://modelgate.dev/schemas/${id}`,
     title,
-    ...(z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>),
+    ...(z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
+      string,
+      unknown
+    >),
   });
   return {
-    'modelgate.schema.json': make(RepoConfigSchema, 'modelgate.schema.json', '.github/modelgate.yml', 'input'),
+    'modelgate.schema.json': make(
+      RepoConfigSchema,
+      'modelgate.schema.json',
+      '.github/modelgate.yml',
+      'input',
+    ),
     'model.schema.json': make(ModelConfigSchema, 'model.schema.json', 'models/<name>/model.yml', 'input'),
-    'run.schema.json': make(RunRecordSchema, 'run.schema.json', 'run.json (a training + evaluation run)', 'output'),
+    'run.schema.json': make(
+      RunRecordSchema,
+      'run.schema.json',
+      'run.json (a training + evaluation run)',
+      'output',
+    ),
   };
 }

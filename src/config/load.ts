@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { type ConfigIssue, ConfigError } from '../errors.js';
+import { ConfigError, type ConfigIssue } from '../errors.js';
 
 /** Formats a zod path like `models[0].metrics[2].name`. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -26,7 +26,12 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
-function zodIssues(file: string, error: z.ZodError, input: unknown, lineOf?: (path: PropertyKey[]) => number | undefined) {
+function zodIssues(
+  file: string,
+  error: z.ZodError,
+  input: unknown,
+  lineOf?: (path: PropertyKey[]) => number | undefined,
+) {
   const issues: ConfigIssue[] = [];
   for (const issue of error.issues) {
     let path = issue.path as PropertyKey[];
@@ -43,7 +48,12 @@ function zodIssues(file: string, error: z.ZodError, input: unknown, lineOf?: (pa
       }
       continue;
     }
-    if (issue.code === 'invalid_union' && 'errors' in issue && Array.isArray(issue.errors) && issue.errors[0]?.[0]) {
+    if (
+      issue.code === 'invalid_union' &&
+      'errors' in issue &&
+      Array.isArray(issue.errors) &&
+      issue.errors[0]?.[0]
+    ) {
       // Report the first branch's innermost problem: it is usually the intended shape.
       const inner = issue.errors[0][0];
       path = [...path, ...(inner.path as PropertyKey[])];
@@ -80,7 +90,8 @@ export function parseYaml<S extends z.ZodType>(text: string, file: string, schem
     for (let n = path.length; n >= 0; n--) {
       const node = doc.getIn(path.slice(0, n) as unknown[], true);
       if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-      if (n === 0 && isNode(doc.contents) && doc.contents.range) return lineCounter.linePos(doc.contents.range[0]).line;
+      if (n === 0 && isNode(doc.contents) && doc.contents.range)
+        return lineCounter.linePos(doc.contents.range[0]).line;
     }
     return undefined;
   };
@@ -112,7 +123,12 @@ async function readText(file: string): Promise<string> {
     return await readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, expected a file' : (e as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a folder, expected a file'
+          : (e as Error).message;
     throw new ConfigError([{ file, message: why }]);
   }
 }

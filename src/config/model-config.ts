@@ -11,18 +11,29 @@ export type Task = z.infer<typeof TaskSchema>;
 
 const name = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be lowercase letters, digits, ".", "_" or "-" (max 64), starting with a letter or digit');
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{0,63}$/,
+    'must be lowercase letters, digits, ".", "_" or "-" (max 64), starting with a letter or digit',
+  );
 
 /** A declared feature column. */
 export const FeatureSchema = z
   .object({
     name: z.string().min(1).describe('Column name in the data.'),
-    type: z.enum(['numeric', 'categorical']).describe('numeric: standardised; categorical: one-hot or embedded.'),
+    type: z
+      .enum(['numeric', 'categorical'])
+      .describe('numeric: standardised; categorical: one-hot or embedded.'),
     encoding: z
       .enum(['onehot', 'embedding'])
       .optional()
       .describe('Categorical encoding; default onehot, embedding for high cardinality.'),
-    embedding_dim: z.number().int().positive().max(512).optional().describe('Embedding width (encoding: embedding).'),
+    embedding_dim: z
+      .number()
+      .int()
+      .positive()
+      .max(512)
+      .optional()
+      .describe('Embedding width (encoding: embedding).'),
     max_categories: z
       .number()
       .int()
@@ -44,13 +55,18 @@ export const DataSpecSchema = z
       .min(1)
       .optional()
       .describe('Held-out evaluation data. When absent, a seeded test split of `train` is used.'),
-    format: z.enum(['csv', 'jsonl', 'parquet']).optional().describe('File format; default from the extension.'),
+    format: z
+      .enum(['csv', 'jsonl', 'parquet'])
+      .optional()
+      .describe('File format; default from the extension.'),
     label: z.string().min(1).describe('Label column.'),
     features: z
       .array(FeatureSchema)
       .min(1)
       .optional()
-      .describe('Feature columns. When absent, every column but the label, `id` and `ignore` is used, typed by inference.'),
+      .describe(
+        'Feature columns. When absent, every column but the label, `id` and `ignore` is used, typed by inference.',
+      ),
     id: z.string().optional().describe('Row id column (kept in predictions, never a feature).'),
     ignore: z.array(z.string()).default([]).describe('Columns never used as features.'),
     slices: z
@@ -63,8 +79,18 @@ export const DataSpecSchema = z
       .describe('Binary task: the label value of the positive class (default 1 / true / "yes").'),
     split: z
       .object({
-        validation: z.number().min(0).max(0.5).default(0.15).describe('Share of training rows for early stopping.'),
-        test: z.number().min(0).max(0.5).default(0.2).describe('Share held out for evaluation when `eval` is absent.'),
+        validation: z
+          .number()
+          .min(0)
+          .max(0.5)
+          .default(0.15)
+          .describe('Share of training rows for early stopping.'),
+        test: z
+          .number()
+          .min(0)
+          .max(0.5)
+          .default(0.2)
+          .describe('Share held out for evaluation when `eval` is absent.'),
       })
       .strict()
       .default({ validation: 0.15, test: 0.2 }),
@@ -81,7 +107,11 @@ export const TrainerSchema = z
       .enum(['linear', 'mlp'])
       .default('mlp')
       .describe('linear: logistic/linear/softmax regression; mlp: hidden layers.'),
-    hidden: z.array(z.number().int().positive().max(4096)).max(8).default([64, 32]).describe('MLP hidden layer widths.'),
+    hidden: z
+      .array(z.number().int().positive().max(4096))
+      .max(8)
+      .default([64, 32])
+      .describe('MLP hidden layer widths.'),
     activation: z.enum(['relu', 'elu', 'tanh', 'selu', 'sigmoid']).default('relu'),
     dropout: z.number().min(0).max(0.9).default(0.1).describe('Dropout after each hidden layer.'),
     l2: z.number().min(0).max(1).default(0).describe('L2 weight regularisation.'),
@@ -117,16 +147,31 @@ export type TrainerSpec = z.infer<typeof TrainerSchema>;
 /** Command mode: any training command that writes predictions and/or metrics. */
 export const CommandSpecSchema = z
   .object({
-    run: z.string().min(1).describe('Shell command, run in `working_directory` with MODELGATE_* variables set.'),
+    run: z
+      .string()
+      .min(1)
+      .describe('Shell command, run in `working_directory` with MODELGATE_* variables set.'),
     working_directory: z.string().default('.').describe('Relative to model.yml.'),
     predictions: z
       .string()
       .optional()
-      .describe('Predictions file the command writes (CSV/JSONL: label, score or prediction, slices). Relative to the output folder.'),
-    metrics: z.string().optional().describe('metrics.json the command writes. Relative to the output folder.'),
-    model_dir: z.string().optional().describe('Folder holding the trained model, relative to the output folder.'),
+      .describe(
+        'Predictions file the command writes (CSV/JSONL: label, score or prediction, slices). Relative to the output folder.',
+      ),
+    metrics: z
+      .string()
+      .optional()
+      .describe('metrics.json the command writes. Relative to the output folder.'),
+    model_dir: z
+      .string()
+      .optional()
+      .describe('Folder holding the trained model, relative to the output folder.'),
     env: z.record(z.string(), z.string()).default({}).describe('Extra environment variables.'),
-    timeout_minutes: z.number().positive().max(7 * 24 * 60).default(360),
+    timeout_minutes: z
+      .number()
+      .positive()
+      .max(7 * 24 * 60)
+      .default(360),
     label_column: z.string().default('label').describe('Predictions file: the true label column.'),
     score_column: z
       .string()
@@ -152,16 +197,31 @@ export const ModelConfigSchema = z
     out_of_scope: z.string().default(''),
     limitations: z.string().default(''),
     ethical_considerations: z.string().default(''),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(42).describe('Seed for splits, initialisation and shuffling.'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(42)
+      .describe('Seed for splits, initialisation and shuffling.'),
     data: DataSpecSchema,
-    threshold: z.number().min(0).max(1).default(0.5).describe('Binary task: decision threshold on the score.'),
+    threshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe('Binary task: decision threshold on the score.'),
     trainer: TrainerSchema.optional(),
     command: CommandSpecSchema.optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
     if (m.trainer && m.command) {
-      ctx.addIssue({ code: 'custom', path: ['command'], message: 'set either `trainer` or `command`, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['command'],
+        message: 'set either `trainer` or `command`, not both',
+      });
     }
   });
 /** A parsed model.yml (defaults applied). When neither trainer nor command is set, the tfjs trainer with defaults is used. */

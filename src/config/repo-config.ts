@@ -7,7 +7,10 @@ import { z } from 'zod';
 
 const modelName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be lowercase letters, digits, ".", "_" or "-" (max 64), starting with a letter or digit');
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{0,63}$/,
+    'must be lowercase letters, digits, ".", "_" or "-" (max 64), starting with a letter or digit',
+  );
 
 /** How a metric is judged in the gate. */
 export const MetricRuleSchema = z
@@ -39,7 +42,9 @@ export const RepoModelSchema = z
     paths: z
       .array(z.string())
       .default([])
-      .describe('Extra paths (globs) whose changes mean this model must be retrained, e.g. shared training code.'),
+      .describe(
+        'Extra paths (globs) whose changes mean this model must be retrained, e.g. shared training code.',
+      ),
     runs_on: z
       .union([z.string(), z.array(z.string()).min(1)])
       .default(['self-hosted', 'gpu'])
@@ -72,7 +77,12 @@ export const RepoModelSchema = z
         schedule: z.string().optional().describe('Cron schedule for drift checks.'),
         data: z.string().optional().describe('Current data: file, URL or the serving prediction log.'),
         method: z.string().default('auto'),
-        share: z.number().min(0).max(1).default(0.5).describe('Dataset drift when this share of columns drifted.'),
+        share: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.5)
+          .describe('Dataset drift when this share of columns drifted.'),
         retrain: z.boolean().default(false).describe('Open a retraining pull request when drift is found.'),
       })
       .strict()

@@ -28,7 +28,9 @@ export const FingerprintSchema = z
   .strict();
 
 /** Metrics of one slice value. */
-export const SliceGroupSchema = z.object({ value: z.string(), count: z.number().int().min(0), metrics: MetricMapSchema }).strict();
+export const SliceGroupSchema = z
+  .object({ value: z.string(), count: z.number().int().min(0), metrics: MetricMapSchema })
+  .strict();
 
 /** Per-slice metrics and fairness gaps for one slice column. */
 export const SliceReportSchema = z
@@ -42,7 +44,9 @@ export const SliceReportSchema = z
 export type SliceReport = z.infer<typeof SliceReportSchema>;
 
 /** The GPU a run used, from nvidia-smi. */
-export const GpuSchema = z.object({ name: z.string(), memoryMiB: z.number().optional(), driver: z.string().optional() }).strict();
+export const GpuSchema = z
+  .object({ name: z.string(), memoryMiB: z.number().optional(), driver: z.string().optional() })
+  .strict();
 
 /** One epoch of training history. */
 export const EpochSchema = z
@@ -110,14 +114,22 @@ export const RunRecordSchema = z
       })
       .strict(),
     command: z
-      .object({ run: z.string(), exit_code: z.number().int().nullable(), signal: z.string().nullable(), log: z.string() })
+      .object({
+        run: z.string(),
+        exit_code: z.number().int().nullable(),
+        signal: z.string().nullable(),
+        log: z.string(),
+      })
       .strict()
       .optional()
       .describe('Command mode: what ran and how it ended; `log` is the log file relative to the run folder.'),
     artifacts: z
       .object({
         model: z.string().optional().describe('Model folder, relative to the run folder.'),
-        predictions: z.string().optional().describe('Per-example eval predictions, relative to the run folder.'),
+        predictions: z
+          .string()
+          .optional()
+          .describe('Per-example eval predictions, relative to the run folder.'),
         log: z.string().optional(),
       })
       .strict(),

@@ -43,13 +43,17 @@ export function emptyCsvError(file: string): DataError {
 /** Builds rows from CSV records according to a column plan (resolved when the header arrives). */
 class CsvRowBuilder {
   rows: Row[] = [];
+  /** Rows still to build; records after the limit are ignored, unchecked. */
+  remaining: number;
   private plan: ColumnPlan | undefined;
   private width = 0;
 
   constructor(
     private readonly file: string,
     private readonly options: ReadOptions,
-  ) {}
+  ) {
+    this.remaining = options.limit ?? Number.POSITIVE_INFINITY;
+  }
 
   get sawHeader(): boolean {
     return this.plan !== undefined;
@@ -63,6 +67,8 @@ class CsvRowBuilder {
       this.width = names.length;
       return;
     }
+    if (this.remaining <= 0) return;
+    this.remaining--;
     if (fields.length !== this.width) throw fieldCountError(this.file, line, this.width, fields.length);
     const { names, sources, declared } = plan;
     const row: Row = {};
@@ -80,7 +86,7 @@ class CsvRowBuilder {
 
 /**
  * Streams the rows of a CSV file in batches (one per chunk read), with `options.columns` /
- * `options.schema` applied. Empty cells are null; without a declared type, strict decimal text is a
+ * `options.schema` applied, stopping after `options.limit` rows. Empty cells are null; without a declared type, strict decimal text is a
  * number and anything else a string. Errors name the file, the line and, for values, the column.
  */
 export async function* csvBatches(
@@ -95,6 +101,7 @@ export async function* csvBatches(
       yield builder.rows;
       builder.rows = [];
     }
+    if (builder.remaining <= 0) return;
   }
   tokenizer.end();
   if (!builder.sawHeader) throw emptyCsvError(source.path);

@@ -76,6 +76,8 @@ export class LineSplitter {
 /** Builds rows from parsed JSONL objects; see the module comment. */
 class JsonlRowBuilder {
   rows: Row[] = [];
+  /** Rows still to build; lines after the limit are ignored, unparsed. */
+  remaining: number;
   private started = false;
   private plan: ColumnPlan | undefined;
   private keys: string[] = [];
@@ -84,11 +86,15 @@ class JsonlRowBuilder {
   constructor(
     private readonly file: string,
     private readonly options: ReadOptions,
-  ) {}
+  ) {
+    this.remaining = options.limit ?? Number.POSITIVE_INFINITY;
+  }
 
   readonly onLine = (text: string, line: number): void => {
+    if (this.remaining <= 0) return;
     const obj = parseJsonLine(text, this.file, line);
     if (obj === undefined) return;
+    this.remaining--;
     if (!this.started) {
       this.started = true;
       if (this.options.columns !== undefined || this.options.schema !== undefined) {
@@ -134,7 +140,10 @@ class JsonlRowBuilder {
   };
 }
 
-/** Streams the rows of a JSONL file in batches (one per chunk read); see the module comment. */
+/**
+ * Streams the rows of a JSONL file in batches (one per chunk read), stopping after `options.limit`
+ * rows; see the module comment.
+ */
 export async function* jsonlBatches(
   source: DataSource,
   options: ReadOptions,
@@ -147,6 +156,7 @@ export async function* jsonlBatches(
       yield builder.rows;
       builder.rows = [];
     }
+    if (builder.remaining <= 0) return;
   }
   splitter.end();
   if (builder.rows.length > 0) yield builder.rows;

@@ -152,7 +152,7 @@ function parquetCell(value: unknown, dateOnly: boolean, file: string, row: numbe
 
 /**
  * Streams the rows of a Parquet file in batches (one row group, or a 65,536-row window of it), with
- * `options.columns` / `options.schema` applied. Errors name the file, the 1-based row (in `line`) and
+ * `options.columns` / `options.schema` applied, stopping after `options.limit` rows. Errors name the file, the 1-based row (in `line`) and
  * the column.
  */
 export async function* parquetBatches(
@@ -177,10 +177,12 @@ export async function* parquetBatches(
   const windowed = file.metadata.row_groups.every((group) =>
     group.columns.every((c) => c.offset_index_offset !== undefined),
   );
+  const stop = Math.min(file.rows, options.limit ?? Number.POSITIVE_INFINITY);
   for (const range of scan.ranges) {
+    const rangeEnd = Math.min(range.rowEnd, stop);
     const step = windowed ? WINDOW_ROWS : range.rowEnd - range.rowStart;
-    for (let start = range.rowStart; start < range.rowEnd; start += step) {
-      const end = Math.min(range.rowEnd, start + step);
+    for (let start = range.rowStart; start < rangeEnd; start += step) {
+      const end = Math.min(rangeEnd, start + step);
       let data: ArrayLike<unknown>[];
       try {
         data = await Promise.all(

@@ -62,11 +62,23 @@ export function* riskRows(options: RiskDataOptions): Generator<Row> {
       gender === 'male' ? 0.07 : 0.04,
     ]);
     const vehicleAge = Math.min(25, Math.max(0, Math.round(rng.normal(6 + 3 * shift, 4))));
-    const baseValue = { hatchback: 14000, sedan: 22000, suv: 32000, van: 26000, pickup: 30000, sports: 55000 }[vehicle];
+    const baseValue = {
+      hatchback: 14000,
+      sedan: 22000,
+      suv: 32000,
+      van: 26000,
+      pickup: 30000,
+      sports: 55000,
+    }[vehicle];
     const vehicleValue = round(baseValue * Math.exp(rng.normal(0, 0.3)) * 0.92 ** vehicleAge, 0);
     const mileage = Math.max(
       1000,
-      Math.round(rng.normal(11000 + (gender === 'male' ? 1500 : 0) + (region === 'rural' ? 3000 : 0) + 3000 * shift, 4000)),
+      Math.round(
+        rng.normal(
+          11000 + (gender === 'male' ? 1500 : 0) + (region === 'rural' ? 3000 : 0) + 3000 * shift,
+          4000,
+        ),
+      ),
     );
     const yearsLicensed = Math.max(0, Math.min(age - 17, Math.round(age - 17 - Math.abs(rng.normal(0, 4)))));
     const priorClaims = rng.poisson(0.15 + 0.01 * Math.max(0, 30 - yearsLicensed));

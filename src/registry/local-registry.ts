@@ -39,7 +39,8 @@ export class LocalRegistry implements Registry {
   }
 
   private modelDir(model: string): string {
-    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(model)) throw new RegistryError(`invalid model name ${JSON.stringify(model)}`);
+    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(model))
+      throw new RegistryError(`invalid model name ${JSON.stringify(model)}`);
     return join(this.root, 'models', model);
   }
 
@@ -71,7 +72,10 @@ export class LocalRegistry implements Registry {
     const v = parseSemver(version);
     if (!v) throw new RegistryError(`invalid version ${JSON.stringify(version)}: expected X.Y.Z`);
     try {
-      return await loadJsonFile(join(this.modelDir(model), formatSemver(v), 'version.json'), ModelVersionSchema);
+      return await loadJsonFile(
+        join(this.modelDir(model), formatSemver(v), 'version.json'),
+        ModelVersionSchema,
+      );
     } catch (e) {
       if (/file not found/.test((e as Error).message)) return null;
       throw e;
@@ -82,7 +86,9 @@ export class LocalRegistry implements Registry {
   async register(runDir: string, options: RegisterOptions = {}): Promise<ModelVersion> {
     const run = await loadJsonFile(join(runDir, 'run.json'), RunRecordSchema);
     if (run.status !== 'succeeded') {
-      throw new RegistryError(`${join(runDir, 'run.json')}: run ${run.id} has status "${run.status}"; only succeeded runs can be registered`);
+      throw new RegistryError(
+        `${join(runDir, 'run.json')}: run ${run.id} has status "${run.status}"; only succeeded runs can be registered`,
+      );
     }
     let version: string;
     if (options.version !== undefined) {
@@ -91,7 +97,9 @@ export class LocalRegistry implements Registry {
       version = formatSemver(v);
     } else {
       const latest = await this.latest(run.model);
-      version = formatSemver(bumpSemver(latest ? parseSemver(latest.version) : null, options.bump ?? 'minor'));
+      version = formatSemver(
+        bumpSemver(latest ? parseSemver(latest.version) : null, options.bump ?? 'minor'),
+      );
     }
     const entry: ModelVersion = {
       model: run.model,

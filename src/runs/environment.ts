@@ -1,6 +1,7 @@
 /** The environment a run executed in (runner, OS, CPU, Node, backend, GPU), for run.json. */
-import { cpus, hostname } from 'node:os';
+
 import { createRequire } from 'node:module';
+import { cpus, hostname } from 'node:os';
 
 /** The environment section of run.json. */
 export interface RunEnvironment {

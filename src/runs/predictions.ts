@@ -91,7 +91,10 @@ function num(row: Row, column: string, file: string, line: number): number {
  * Evaluates a predictions file. Errors (missing column, unparsable value, one class only where two
  * are needed) are {@link DataError}s naming the file, the row and the column.
  */
-export async function evaluatePredictionsFile(file: string, spec: PredictionSpec): Promise<PredictionEvaluation> {
+export async function evaluatePredictionsFile(
+  file: string,
+  spec: PredictionSpec,
+): Promise<PredictionEvaluation> {
   const scoreCol = spec.score ?? 'score';
   const slices = spec.slices ?? [];
   const yTrue = new Growable();
@@ -143,7 +146,11 @@ export async function evaluatePredictionsFile(file: string, spec: PredictionSpec
         yTrue.push(y);
         const s = num(row, scoreCol, file, line);
         if (s < 0 || s > 1) {
-          throw new DataError(`score must be a probability in [0, 1], got ${s}`, { file, line, field: scoreCol });
+          throw new DataError(`score must be a probability in [0, 1], got ${s}`, {
+            file,
+            line,
+            field: scoreCol,
+          });
         }
         score.push(s);
       } else if (spec.task === 'regression') {
@@ -156,7 +163,11 @@ export async function evaluatePredictionsFile(file: string, spec: PredictionSpec
         } else {
           const p = row[spec.prediction ?? 'prediction'];
           if (p === null || p === undefined) {
-            throw new DataError('missing predicted class', { file, line, field: spec.prediction ?? 'prediction' });
+            throw new DataError('missing predicted class', {
+              file,
+              line,
+              field: spec.prediction ?? 'prediction',
+            });
           }
           predicted.push(String(p));
         }
@@ -173,7 +184,8 @@ export async function evaluatePredictionsFile(file: string, spec: PredictionSpec
     if (!probaCols) classes = [...new Set([...labelsSeen, ...predicted])].sort();
     classes.forEach((c, i) => classIndex.set(c, i));
     const k = classes.length;
-    if (k < 2) throw new DataError(`multiclass needs at least 2 classes, found ${describeValue(classes)}`, { file });
+    if (k < 2)
+      throw new DataError(`multiclass needs at least 2 classes, found ${describeValue(classes)}`, { file });
     const y = new Float64Array(rows);
     for (let i = 0; i < rows; i++) {
       const idx = classIndex.get(labelsSeen[i]!);
@@ -206,7 +218,9 @@ export async function evaluatePredictionsFile(file: string, spec: PredictionSpec
   } else {
     const input = { yTrue: yTrue.view(), yPred: score.view() };
     overall = computeMetrics('regression', input);
-    slices.forEach((col, k) => reports.push(toReport(sliceMetrics('regression', input, col, sliceValues[k]!))));
+    slices.forEach((col, k) =>
+      reports.push(toReport(sliceMetrics('regression', input, col, sliceValues[k]!))),
+    );
   }
   return { overall, slices: reports, rows, ...(spec.task === 'multiclass' ? { classes } : {}) };
 }

@@ -13,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { loadJsonFile, loadYamlFile } from '../config/load.js';
 import { type ModelConfig, ModelConfigSchema } from '../config/model-config.js';
@@ -72,7 +72,10 @@ export interface RunOutcome {
 
 /** A fresh run id: `<model>-<UTC yyyymmddThhmmss>-<4 hex>`. */
 export function newRunId(model: string, now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${model}-${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
@@ -133,10 +136,14 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
   const config = await loadModelConfig(options.modelFile);
   const root = findRepoRoot(dirname(modelFile)) ?? process.cwd();
   const trainPath = await resolveDataPath(options.modelFile, 'data.train', config.data.train);
-  const evalPath = config.data.eval ? await resolveDataPath(options.modelFile, 'data.eval', config.data.eval) : undefined;
+  const evalPath = config.data.eval
+    ? await resolveDataPath(options.modelFile, 'data.eval', config.data.eval)
+    : undefined;
   const id = newRunId(config.name, createdAt);
   const dir = resolve(options.outDir ?? join('.modelgate', 'runs', id));
   await mkdir(dir, { recursive: true });
+  // The exact model.yml travels with the run: evaluation, cards and audits read it from there.
+  await copyFile(modelFile, join(dir, 'model.yml'));
 
   log(`modelgate: run ${id} of model "${config.name}" (${config.task}) -> ${dir}`);
   log(`modelgate: fingerprinting data`);
@@ -162,7 +169,15 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
     data: { train: trainFp, ...(evalFp ? { eval: evalFp } : {}) },
   };
   if (config.command) {
-    return runCommandMode({ ...options, log, env }, config, modelFile, dir, base, { trainPath, evalPath }, started);
+    return runCommandMode(
+      { ...options, log, env },
+      config,
+      modelFile,
+      dir,
+      base,
+      { trainPath, evalPath },
+      started,
+    );
   }
 
   const spec = trainerSpecOf(config);
@@ -208,7 +223,13 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
     history: result.history.map((e) => ({ ...e })),
     environment: describeEnvironment(
       result.backend.name,
-      gpu ? { name: gpu.name, ...('memoryMiB' in gpu ? { memoryMiB: gpu.memoryMiB } : {}), ...('driver' in gpu ? { driver: gpu.driver } : {}) } : null,
+      gpu
+        ? {
+            name: gpu.name,
+            ...('memoryMiB' in gpu ? { memoryMiB: gpu.memoryMiB } : {}),
+            ...('driver' in gpu ? { driver: gpu.driver } : {}),
+          }
+        : null,
       env,
     ),
     timings: {
@@ -264,9 +285,22 @@ function computeSlices(config: ModelConfig, result: TrainResult): SliceReport[] 
     const values = ev.slices[col];
     if (!values) continue;
     if (ev.task === 'binary') {
-      out.push(toReport(sliceMetrics('binary', { yTrue: ev.yTrue, score: ev.score, threshold: result.threshold }, col, values)));
+      out.push(
+        toReport(
+          sliceMetrics(
+            'binary',
+            { yTrue: ev.yTrue, score: ev.score, threshold: result.threshold },
+            col,
+            values,
+          ),
+        ),
+      );
     } else if (ev.task === 'multiclass') {
-      out.push(toReport(sliceMetrics('multiclass', { yTrue: ev.yTrue, proba: ev.proba, classes: ev.classes }, col, values)));
+      out.push(
+        toReport(
+          sliceMetrics('multiclass', { yTrue: ev.yTrue, proba: ev.proba, classes: ev.classes }, col, values),
+        ),
+      );
     } else {
       out.push(toReport(sliceMetrics('regression', { yTrue: ev.yTrue, yPred: ev.yPred }, col, values)));
     }
@@ -347,7 +381,11 @@ async function runCommandMode(
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const params = { command: cmd.run, env: cmd.env, seed: config.seed, threshold: config.threshold };
-  const environment = describeEnvironment(null, gpu ? { name: gpu.name, memoryMiB: gpu.memoryMiB, driver: gpu.driver } : null, options.env);
+  const environment = describeEnvironment(
+    null,
+    gpu ? { name: gpu.name, memoryMiB: gpu.memoryMiB, driver: gpu.driver } : null,
+    options.env,
+  );
   const commandInfo = { run: cmd.run, exit_code: result.exitCode, signal: result.signal, log: 'train.log' };
   const failed = async (why: string): Promise<never> => {
     await writeRecord(dir, {
@@ -377,14 +415,16 @@ async function runCommandMode(
   let evalRows: number | undefined;
   if (cmd.metrics) {
     const file = join(dir, cmd.metrics);
-    if (!existsSync(file)) await failed(`the command did not write its metrics file ${cmd.metrics} (command.metrics)`);
+    if (!existsSync(file))
+      await failed(`the command did not write its metrics file ${cmd.metrics} (command.metrics)`);
     const m = normaliseMetricsFile(await loadJsonFile(file, MetricsFileSchema));
     overall = { ...m.metrics };
     slices = m.slices;
   }
   if (cmd.predictions) {
     const file = join(dir, cmd.predictions);
-    if (!existsSync(file)) await failed(`the command did not write its predictions file ${cmd.predictions} (command.predictions)`);
+    if (!existsSync(file))
+      await failed(`the command did not write its predictions file ${cmd.predictions} (command.predictions)`);
     try {
       const ev = await evaluatePredictionsFile(file, {
         task: config.task,

@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import type * as Tfjs from '@tensorflow/tfjs';
 import { TrainError } from '../errors.js';
+import { registerFallbackKernels } from './wasm-kernels.js';
 
 /** The TensorFlow.js namespace (`@tensorflow/tfjs` or a native package re-exporting it). */
 export type Tf = typeof Tfjs;
@@ -101,6 +102,7 @@ async function activate(tf: Tf, name: string): Promise<void> {
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`tf.setBackend('${name}') returned false`);
   await tf.ready();
+  if (name === 'wasm') registerFallbackKernels(tf, name);
 }
 
 async function load(name: BackendName, importer: ModuleImporter): Promise<Tf> {

@@ -1,0 +1,160 @@
+/**
+ * `modelgate demo`: the whole loop as far as it exists, on the bundled example, in a fresh
+ * temporary git repository: generate data, train a baseline, register `risk@v1.0.0`, change a
+ * hyperparameter on a branch, train the candidate and compare the two runs.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parseDocument } from 'yaml';
+import type { CliIo } from '../cli/args.js';
+import type { RunRecord } from '../config/run-record.js';
+import { writeRows } from '../data/write-rows.js';
+import { ModelgateError } from '../errors.js';
+import { metricDirection } from '../metrics/index.js';
+import { LocalRegistry } from '../registry/local-registry.js';
+import { formatMetric, runSummary, textTable } from '../runs/format.js';
+import { runTraining } from '../runs/run-training.js';
+import type { BackendRequest } from '../train/backend.js';
+import { RISK_COLUMNS, riskRows } from './risk-data.js';
+
+const exec = promisify(execFile);
+
+/** Options of {@link runDemo}. */
+export interface DemoOptions {
+  /** Folder for the demo repository (created); default a new temporary folder. */
+  dir?: string;
+  /** Training rows (evaluation rows are a quarter of it). */
+  rows?: number;
+  /** Force a tfjs backend. */
+  backend?: BackendRequest;
+  /** Output. */
+  io: CliIo;
+}
+
+/** The package's root folder (holding package.json and examples/), from source or compiled code. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'examples', 'risk-scoring')))
+      return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new ModelgateError('cannot find the bundled examples/ folder next to modelgate');
+    dir = up;
+  }
+}
+
+async function git(cwd: string, ...args: string[]): Promise<void> {
+  await exec('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+}
+
+/** Differences between two runs' overall metrics, direction-aware. */
+export function compareRuns(baseline: RunRecord, candidate: RunRecord): string[][] {
+  const names = [
+    ...new Set([...Object.keys(baseline.metrics.overall), ...Object.keys(candidate.metrics.overall)]),
+  ];
+  return names.map((name) => {
+    const b = baseline.metrics.overall[name] ?? null;
+    const c = candidate.metrics.overall[name] ?? null;
+    if (b === null || c === null) return [name, formatMetric(b), formatMetric(c), 'n/a', ''];
+    const delta = c - b;
+    const better = metricDirection(name) === 'higher' ? delta > 0 : delta < 0;
+    const mark = Math.abs(delta) < 1e-12 ? '=' : better ? 'better' : 'worse';
+    return [name, formatMetric(b), formatMetric(c), `${delta >= 0 ? '+' : ''}${formatMetric(delta)}`, mark];
+  });
+}
+
+/** Runs the demo and prints each step. */
+export async function runDemo(options: DemoOptions): Promise<void> {
+  const { io } = options;
+  const say = (t = '') => io.out(`${t}\n`);
+  const step = (n: number, t: string) => say(`\n== ${n}. ${t}`);
+  const rows = options.rows ?? 20000;
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'modelgate-demo-')));
+  await mkdir(dir, { recursive: true });
+  const example = join(packageRoot(), 'examples', 'risk-scoring');
+  const quiet = (l: string) => io.err(`${l}\n`);
+
+  step(1, `Create the example repository in ${dir}`);
+  await cp(example, dir, {
+    recursive: true,
+    filter: (src) => !/[\\/](data|\.modelgate|node_modules)([\\/]|$)/.test(relative(example, src)),
+  });
+  let useGit = true;
+  try {
+    await git(dir, 'init', '-q', '-b', 'main');
+    await git(dir, 'config', 'user.email', 'demo@modelgate.invalid');
+    await git(dir, 'config', 'user.name', 'modelgate demo');
+    await writeFile(join(dir, '.gitignore'), '.modelgate/\n');
+  } catch {
+    useGit = false;
+    say('git is not available: continuing without version control');
+  }
+
+  step(2, `Generate ${rows} training and ${Math.round(rows / 4)} evaluation policies (seeded)`);
+  await writeRows(join(dir, 'data', 'policies.csv'), riskRows({ rows, seed: 1 }), RISK_COLUMNS);
+  await writeRows(
+    join(dir, 'data', 'policies_eval.csv'),
+    riskRows({ rows: Math.round(rows / 4), seed: 2, firstId: 900000 }),
+    RISK_COLUMNS,
+  );
+  if (useGit) {
+    await git(dir, 'add', '-A');
+    await git(dir, 'commit', '-q', '-m', 'Risk model: data, model.yml, modelgate.yml');
+  }
+  say('data/policies.csv, data/policies_eval.csv; committed on main');
+
+  const modelFile = join(dir, 'models', 'risk', 'model.yml');
+  const common = {
+    modelFile,
+    log: quiet,
+    write: io.err,
+    isTTY: io.isTTY,
+    env: { ...io.env, GITHUB_SHA: '', GITHUB_HEAD_REF: '', GITHUB_REF_NAME: '' },
+    ...(options.backend ? { backend: options.backend } : {}),
+  };
+
+  step(3, 'Train the baseline (built-in TensorFlow.js trainer)');
+  const baseline = await runTraining({ ...common, outDir: join(dir, '.modelgate', 'runs', 'baseline') });
+  io.out(runSummary(baseline.record, relative(dir, baseline.dir)));
+
+  step(4, 'Register it as risk@v1.0.0 in the local registry (.modelgate/)');
+  const registry = new LocalRegistry(join(dir, '.modelgate'));
+  const v1 = await registry.register(baseline.dir, { version: '1.0.0', notes: 'baseline' });
+  say(`registered ${v1.tag} (run ${v1.run_id}, git ${v1.git_sha?.slice(0, 7) ?? 'n/a'})`);
+
+  step(5, 'Propose a change on a branch: a wider MLP with a lower learning rate');
+  if (useGit) await git(dir, 'checkout', '-q', '-b', 'tune/wider-mlp');
+  const doc = parseDocument(await readFile(modelFile, 'utf8'));
+  doc.setIn(['trainer', 'hidden'], doc.createNode([64, 32], { flow: true }));
+  doc.setIn(['trainer', 'learning_rate'], 0.002);
+  await writeFile(modelFile, doc.toString());
+  if (useGit) {
+    await git(dir, 'commit', '-q', '-am', 'risk: wider MLP (64, 32), learning rate 0.002');
+  }
+  say('models/risk/model.yml: trainer.hidden [32, 16] -> [64, 32], trainer.learning_rate 0.003 -> 0.002');
+
+  step(6, 'Train the candidate');
+  const candidate = await runTraining({ ...common, outDir: join(dir, '.modelgate', 'runs', 'candidate') });
+  io.out(runSummary(candidate.record, relative(dir, candidate.dir)));
+
+  step(7, `Compare the candidate with ${v1.tag}`);
+  const base = await registry.runRecord('risk', '1.0.0');
+  say(textTable(['metric', v1.tag, 'candidate', 'delta', ''], compareRuns(base, candidate.record)));
+  const gaps = (r: RunRecord) => r.metrics.slices.find((s) => s.column === 'gender')?.gaps ?? {};
+  const gb = gaps(base);
+  const gc = gaps(candidate.record);
+  say('');
+  say(
+    textTable(
+      ['fairness (gender)', v1.tag, 'candidate'],
+      Object.keys({ ...gb, ...gc }).map((k) => [k, formatMetric(gb[k]), formatMetric(gc[k])]),
+    ),
+  );
+  say(`\nThe demo repository stays in ${dir} (runs in .modelgate/runs, versions in .modelgate/models).`);
+  say('Next in the loop (later releases): gate verdict, model card, release, serving and drift monitoring.');
+}
