@@ -9,7 +9,7 @@ import { DataError, ModelgateError } from '../errors.js';
 import type { DataSource } from './detect-format.js';
 
 /** Bytes read from disk per chunk. */
-const CHUNK_BYTES = 128 * 1024;
+const CHUNK_BYTES = 256 * 1024;
 
 /** Turns a file-system or zlib error into a {@link DataError} naming the file; other errors pass through. */
 export function toDataError(err: unknown, file: string): unknown {

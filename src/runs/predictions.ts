@@ -182,7 +182,7 @@ export async function evaluatePredictionsFile(
   const reports: SliceReport[] = [];
   if (spec.task === 'multiclass') {
     if (!probaCols) classes = [...new Set([...labelsSeen, ...predicted])].sort();
-    classes.forEach((c, i) => classIndex.set(c, i));
+    for (const [i, c] of classes.entries()) classIndex.set(c, i);
     const k = classes.length;
     if (k < 2)
       throw new DataError(`multiclass needs at least 2 classes, found ${describeValue(classes)}`, { file });
@@ -214,13 +214,14 @@ export async function evaluatePredictionsFile(
   } else if (spec.task === 'binary') {
     const input = { yTrue: yTrue.view(), score: score.view(), threshold: spec.threshold ?? 0.5 };
     overall = computeMetrics('binary', input);
-    slices.forEach((col, k) => reports.push(toReport(sliceMetrics('binary', input, col, sliceValues[k]!))));
+    for (const [k, col] of slices.entries())
+      reports.push(toReport(sliceMetrics('binary', input, col, sliceValues[k]!)));
   } else {
     const input = { yTrue: yTrue.view(), yPred: score.view() };
     overall = computeMetrics('regression', input);
-    slices.forEach((col, k) =>
-      reports.push(toReport(sliceMetrics('regression', input, col, sliceValues[k]!))),
-    );
+    for (const [k, col] of slices.entries()) {
+      reports.push(toReport(sliceMetrics('regression', input, col, sliceValues[k]!)));
+    }
   }
   return { overall, slices: reports, rows, ...(spec.task === 'multiclass' ? { classes } : {}) };
 }

@@ -95,7 +95,9 @@ function namespaceOf(mod: unknown): Tf {
   const m = mod as Partial<Tf> & { default?: Partial<Tf> };
   if (typeof m.setBackend === 'function') return m as Tf;
   if (m.default && typeof m.default.setBackend === 'function') return m.default as Tf;
-  throw new TrainError('the loaded TensorFlow.js module does not expose the tf namespace (setBackend missing)');
+  throw new TrainError(
+    'the loaded TensorFlow.js module does not expose the tf namespace (setBackend missing)',
+  );
 }
 
 async function activate(tf: Tf, name: string): Promise<void> {
@@ -118,13 +120,19 @@ async function load(name: BackendName, importer: ModuleImporter): Promise<Tf> {
   } catch (err) {
     if (err instanceof TrainError) throw err;
     if (isModuleNotFound(err, specifier) || isModuleNotFound(err, '@tensorflow/tfjs')) {
-      throw new TrainError(`backend "${name}" needs the package ${specifier}, which is not installed: ${INSTALL_HINT[name]}`, {
-        cause: err,
-      });
+      throw new TrainError(
+        `backend "${name}" needs the package ${specifier}, which is not installed: ${INSTALL_HINT[name]}`,
+        {
+          cause: err,
+        },
+      );
     }
-    throw new TrainError(`backend "${name}": loading ${specifier} failed: ${(err as Error)?.message ?? String(err)}`, {
-      cause: err,
-    });
+    throw new TrainError(
+      `backend "${name}": loading ${specifier} failed: ${(err as Error)?.message ?? String(err)}`,
+      {
+        cause: err,
+      },
+    );
   }
   const tfName = name === 'tensorflow-gpu' ? 'tensorflow' : name;
   try {
@@ -150,7 +158,8 @@ export async function selectBackend(
 ): Promise<Backend> {
   const importer = options.importer ?? defaultImporter;
   const probe = options.detectGpu ?? detectGpu;
-  const order: BackendName[] = requested === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [requested];
+  const order: BackendName[] =
+    requested === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [requested];
   const failures: string[] = [];
   for (const name of order) {
     let tf: Tf;
@@ -206,7 +215,9 @@ export function parseNvidiaSmi(stdout: string): GpuInfo | null {
  * Probes the first NVIDIA GPU with `nvidia-smi` (when the binary exists). Never throws: a missing
  * binary, a timeout or unparsable output give `null`.
  */
-export async function detectGpu(options: { run?: CommandRunner; timeoutMs?: number } = {}): Promise<GpuInfo | null> {
+export async function detectGpu(
+  options: { run?: CommandRunner; timeoutMs?: number } = {},
+): Promise<GpuInfo | null> {
   const run = options.run ?? runCommand;
   try {
     const stdout = await run(

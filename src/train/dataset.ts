@@ -7,8 +7,8 @@
 import type { ModelConfig } from '../config/model-config.js';
 import type { Cell, Row } from '../data/types.js';
 import { TrainError } from '../errors.js';
-import type { SplitCounts } from './preprocess-fit.js';
 import { isMissing, type Preprocessor } from './preprocess.js';
+import type { SplitCounts } from './preprocess-fit.js';
 import { type RowSource, throwIfAborted } from './row-source.js';
 import { assignSplit, type SplitName } from './split.js';
 
@@ -59,7 +59,8 @@ class RowBuffer {
   next(): number {
     const capacity = this.y.length;
     if (this.n === capacity) {
-      if (this.exact) throw new TrainError('the training data returned more rows on the second pass than on the first');
+      if (this.exact)
+        throw new TrainError('the training data returned more rows on the second pass than on the first');
       const grown = Math.ceil(capacity * 1.5) + 1024;
       const X = new Float32Array(grown * this.width);
       X.set(this.X);
@@ -92,7 +93,14 @@ class RowBuffer {
   }
 }
 
-function push(buffer: RowBuffer, pre: Preprocessor, row: Row, y: Cell | undefined, where: () => string, meta?: { id?: string; slices: string[] }): void {
+function push(
+  buffer: RowBuffer,
+  pre: Preprocessor,
+  row: Row,
+  y: Cell | undefined,
+  where: () => string,
+  meta?: { id?: string; slices: string[] },
+): void {
   const i = buffer.next();
   pre.encodeRow(row, buffer.X, i * buffer.width, where);
   buffer.y[i] = pre.encodeLabel(y, where);
@@ -138,12 +146,25 @@ export async function encodeTrainingSource(
     const y = row[data.label];
     if (isMissing(y)) continue;
     const split = assignSplit(config.seed, i, shares);
-    push(buffers[split], pre, row, y, () => `${data.train}, row ${i + 1}`, split === 'test' ? meta : undefined);
+    push(
+      buffers[split],
+      pre,
+      row,
+      y,
+      () => `${data.train}, row ${i + 1}`,
+      split === 'test' ? meta : undefined,
+    );
   }
   if (index !== counts.total) {
-    throw new TrainError(`the training data returned ${index} rows on the second pass but ${counts.total} on the first`);
+    throw new TrainError(
+      `the training data returned ${index} rows on the second pass but ${counts.total} on the first`,
+    );
   }
-  return { train: buffers.train.finish(), validation: buffers.validation.finish(), test: buffers.test.finish() };
+  return {
+    train: buffers.train.finish(),
+    validation: buffers.validation.finish(),
+    test: buffers.test.finish(),
+  };
 }
 
 /** Options of {@link encodeEvalSource}. */

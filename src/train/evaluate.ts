@@ -10,7 +10,8 @@ export function metricsOf(
   yTrue: ArrayLike<number>,
   threshold: number,
 ): Record<string, number | null> {
-  if (prediction.task === 'binary') return computeMetrics('binary', { yTrue, score: prediction.score, threshold });
+  if (prediction.task === 'binary')
+    return computeMetrics('binary', { yTrue, score: prediction.score, threshold });
   if (prediction.task === 'multiclass') {
     return computeMetrics('multiclass', { yTrue, proba: prediction.proba, classes: prediction.classes });
   }

@@ -29,7 +29,12 @@ export {
   Preprocessor,
   type PreprocessorJSON,
 } from './preprocess.js';
-export { DEFAULT_MAX_EMBEDDING, DEFAULT_MAX_ONEHOT, fitPreprocessor, type SplitCounts } from './preprocess-fit.js';
+export {
+  DEFAULT_MAX_EMBEDDING,
+  DEFAULT_MAX_ONEHOT,
+  fitPreprocessor,
+  type SplitCounts,
+} from './preprocess-fit.js';
 export {
   createProgressReporter,
   type EpochEvent,
@@ -39,8 +44,8 @@ export {
 } from './progress.js';
 export { arraySource, type RowSource } from './row-source.js';
 export {
-  loadModel,
   type LoadedModel,
+  loadModel,
   MODEL_FILES,
   type ModelSignature,
   saveModel,

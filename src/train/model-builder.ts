@@ -48,14 +48,20 @@ export function buildModel(
       .embedding({
         inputDim: e.vocabSize,
         outputDim: e.dim,
-        embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: nextSeed() }),
+        embeddingsInitializer: tf.initializers.randomUniform({
+          minval: -0.05,
+          maxval: 0.05,
+          seed: nextSeed(),
+        }),
         name: `embedding_${i}`,
       })
       .apply(input) as Tfjs.SymbolicTensor;
     parts.push(tf.layers.flatten({ name: `embedding_flat_${i}` }).apply(embedded) as Tfjs.SymbolicTensor);
   });
   let x: Tfjs.SymbolicTensor =
-    parts.length === 1 ? parts[0]! : (tf.layers.concatenate({ name: 'concat' }).apply(parts) as Tfjs.SymbolicTensor);
+    parts.length === 1
+      ? parts[0]!
+      : (tf.layers.concatenate({ name: 'concat' }).apply(parts) as Tfjs.SymbolicTensor);
   const regularizer = spec.l2 > 0 ? () => tf.regularizers.l2({ l2: spec.l2 }) : undefined;
   const Dropout = seededDropoutClass(tf);
   const hidden = spec.architecture === 'mlp' ? spec.hidden : [];
@@ -72,7 +78,9 @@ export function buildModel(
       .apply(x) as Tfjs.SymbolicTensor;
     const dropoutSeed = nextSeed();
     if (spec.dropout > 0 && !options.inference) {
-      x = new Dropout({ rate: spec.dropout, seed: dropoutSeed, name: `dropout_${i}` }).apply(x) as Tfjs.SymbolicTensor;
+      x = new Dropout({ rate: spec.dropout, seed: dropoutSeed, name: `dropout_${i}` }).apply(
+        x,
+      ) as Tfjs.SymbolicTensor;
     }
   });
   const output = tf.layers
@@ -94,7 +102,9 @@ export function outputActivation(task: Task): 'sigmoid' | 'softmax' | 'linear' {
 }
 
 /** Loss per task: binary cross-entropy, sparse categorical cross-entropy (targets are class indexes), MSE. */
-export function lossFor(task: Task): 'binaryCrossentropy' | 'sparseCategoricalCrossentropy' | 'meanSquaredError' {
+export function lossFor(
+  task: Task,
+): 'binaryCrossentropy' | 'sparseCategoricalCrossentropy' | 'meanSquaredError' {
   return task === 'binary'
     ? 'binaryCrossentropy'
     : task === 'multiclass'
@@ -109,7 +119,8 @@ export function compileModel(
   task: Task,
   spec: Pick<TrainerSpec, 'optimizer' | 'learning_rate'>,
 ): void {
-  const optimizer = spec.optimizer === 'sgd' ? tf.train.sgd(spec.learning_rate) : tf.train.adam(spec.learning_rate);
+  const optimizer =
+    spec.optimizer === 'sgd' ? tf.train.sgd(spec.learning_rate) : tf.train.adam(spec.learning_rate);
   model.compile({ optimizer, loss: lossFor(task) });
 }
 

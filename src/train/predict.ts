@@ -70,7 +70,12 @@ export function toPrediction(pre: Preprocessor, raw: Float32Array): Prediction {
 }
 
 /** Scores raw rows: encodes them with `pre`, runs the model, and returns task predictions. */
-export function predictRows(tf: Tf, model: Tfjs.LayersModel, pre: Preprocessor, rows: readonly Row[]): Prediction {
+export function predictRows(
+  tf: Tf,
+  model: Tfjs.LayersModel,
+  pre: Preprocessor,
+  rows: readonly Row[],
+): Prediction {
   const X = pre.transform(rows);
   return toPrediction(pre, predictEncoded(tf, model, pre, X, rows.length));
 }

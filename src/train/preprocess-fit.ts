@@ -155,7 +155,11 @@ export async function fitPreprocessor(options: FitPreprocessorOptions): Promise<
   const data = config.data;
   const task = config.task;
   const label = data.label;
-  const shares: SplitShares = { validation: data.split.validation, test: data.split.test, hasEval: options.hasEval };
+  const shares: SplitShares = {
+    validation: data.split.validation,
+    test: data.split.test,
+    hasEval: options.hasEval,
+  };
   const declared = data.features;
   if (declared) {
     const names = new Set<string>();
@@ -201,7 +205,8 @@ export async function fitPreprocessor(options: FitPreprocessorOptions): Promise<
     if (task === 'regression') {
       if (split === 'train') {
         const v = numericValue(y, label, where);
-        if (!Number.isFinite(v)) throw new DataError(`regression label "${label}" is not a finite number (${where()})`);
+        if (!Number.isFinite(v))
+          throw new DataError(`regression label "${label}" is not a finite number (${where()})`);
         labels.n++;
         const d = v - labels.mean;
         labels.mean += d / labels.n;
@@ -254,16 +259,21 @@ export async function fitPreprocessor(options: FitPreprocessorOptions): Promise<
   if (declared) {
     const missingColumns = order.filter((s) => !seenColumns.has(s.name)).map((s) => s.name);
     if (missingColumns.length > 0) {
-      throw new DataError(`${file}: declared feature column(s) ${missingColumns.map((c) => `"${c}"`).join(', ')} not found in the data`);
+      throw new DataError(
+        `${file}: declared feature column(s) ${missingColumns.map((c) => `"${c}"`).join(', ')} not found in the data`,
+      );
     }
   }
   const warnings: string[] = [];
   const features: FittedFeature[] = [];
   for (const stats of order) {
     const spec = declared?.find((f) => f.name === stats.name);
-    const type = spec?.type ?? (stats.nonNumeric > 0 ? 'categorical' : stats.numeric > 0 ? 'numeric' : undefined);
+    const type =
+      spec?.type ?? (stats.nonNumeric > 0 ? 'categorical' : stats.numeric > 0 ? 'numeric' : undefined);
     if (!type) {
-      warnings.push(`column "${stats.name}" has no values in the training split; it is not used as a feature`);
+      warnings.push(
+        `column "${stats.name}" has no values in the training split; it is not used as a feature`,
+      );
       continue;
     }
     const nullable = stats.missing > 0;
@@ -280,16 +290,25 @@ export async function fitPreprocessor(options: FitPreprocessorOptions): Promise<
       continue;
     }
     const encoding = spec?.encoding ?? 'onehot';
-    const cap = spec?.max_categories ?? (encoding === 'embedding' ? DEFAULT_MAX_EMBEDDING : DEFAULT_MAX_ONEHOT);
+    const cap =
+      spec?.max_categories ?? (encoding === 'embedding' ? DEFAULT_MAX_EMBEDDING : DEFAULT_MAX_ONEHOT);
     const categories = [...(stats.counts ?? new Map<string, number>()).entries()]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
       .slice(0, cap)
       .map(([key]) => key);
-    const feature: CategoricalFeature = { name: stats.name, type: 'categorical', encoding, categories, nullable };
-    if (encoding === 'embedding') feature.embeddingDim = spec?.embedding_dim ?? defaultEmbeddingDim(categories.length + 1);
+    const feature: CategoricalFeature = {
+      name: stats.name,
+      type: 'categorical',
+      encoding,
+      categories,
+      nullable,
+    };
+    if (encoding === 'embedding')
+      feature.embeddingDim = spec?.embedding_dim ?? defaultEmbeddingDim(categories.length + 1);
     features.push(feature);
   }
-  if (features.length === 0) throw new DataError(`${file}: no feature columns (every column is the label, id, ignored or a slice)`);
+  if (features.length === 0)
+    throw new DataError(`${file}: no feature columns (every column is the label, id, ignored or a slice)`);
   const encoding = labelEncoding(config, labels, options.standardizeTarget ?? true);
   return { preprocessor: new Preprocessor(features, encoding), counts, warnings };
 }
@@ -336,7 +355,9 @@ function labelEncoding(
     return { task: 'binary', column, negative, positive };
   }
   if (keys.length < 2) {
-    throw new DataError(`${file}: a multiclass task needs at least two classes in label "${column}", found ${keys.length}`);
+    throw new DataError(
+      `${file}: a multiclass task needs at least two classes in label "${column}", found ${keys.length}`,
+    );
   }
   const numeric = [...labels.values.values()].every((v) => typeof v.value === 'number');
   const classes = numeric

@@ -120,7 +120,12 @@ export function categoryKey(value: Cell | undefined): string {
 
 /** Whether a cell counts as missing (null, absent, empty string, NaN). */
 export function isMissing(value: Cell | undefined): boolean {
-  return value === null || value === undefined || value === '' || (typeof value === 'number' && Number.isNaN(value));
+  return (
+    value === null ||
+    value === undefined ||
+    value === '' ||
+    (typeof value === 'number' && Number.isNaN(value))
+  );
 }
 
 /**
@@ -133,7 +138,9 @@ export function numericValue(value: Cell | undefined, column: string, where: () 
   if (typeof value === 'boolean') return value ? 1 : 0;
   const parsed = Number(value.trim());
   if (value.trim() === '' || !Number.isFinite(parsed)) {
-    throw new DataError(`numeric feature "${column}" has a non-numeric value ${JSON.stringify(value)} (${where()})`);
+    throw new DataError(
+      `numeric feature "${column}" has a non-numeric value ${JSON.stringify(value)} (${where()})`,
+    );
   }
   return parsed;
 }
@@ -305,8 +312,14 @@ export class Preprocessor {
     return {
       format: 'modelgate-preprocessing',
       version: PREPROCESSOR_VERSION,
-      features: this.features.map((f) => ({ ...f, ...(f.type === 'categorical' ? { categories: [...f.categories] } : {}) })),
-      label: this.label.task === 'multiclass' ? { ...this.label, classes: [...this.label.classes] } : { ...this.label },
+      features: this.features.map((f) => ({
+        ...f,
+        ...(f.type === 'categorical' ? { categories: [...f.categories] } : {}),
+      })),
+      label:
+        this.label.task === 'multiclass'
+          ? { ...this.label, classes: [...this.label.classes] }
+          : { ...this.label },
     };
   }
 

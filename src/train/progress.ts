@@ -125,7 +125,9 @@ export function createProgressReporter(options: ProgressReporterOptions = {}): P
     const filled = Math.round(frac * barWidth);
     const elapsed = (t - epochStart) / 1000;
     const perEpoch =
-      epochTimes.length > 0 ? epochTimes.reduce((a, b) => a + b, 0) / epochTimes.length / 1000 : elapsed / Math.max(frac, 1e-9);
+      epochTimes.length > 0
+        ? epochTimes.reduce((a, b) => a + b, 0) / epochTimes.length / 1000
+        : elapsed / Math.max(frac, 1e-9);
     const eta = perEpoch * (1 - frac) + perEpoch * (e.epochs - e.epoch);
     const rate = frac > 0 && elapsed > 0 ? `${formatRate(e.batch / elapsed)} batch/s` : '';
     if (e.loss !== undefined) lastLoss = e.loss;

@@ -97,7 +97,11 @@ export interface SavedModelFiles {
 }
 
 /** The signature of a trained model. */
-export function signatureOf(pre: Preprocessor, config: Pick<ModelConfig, 'name' | 'data'>, threshold: number): ModelSignature {
+export function signatureOf(
+  pre: Preprocessor,
+  config: Pick<ModelConfig, 'name' | 'data'>,
+  threshold: number,
+): ModelSignature {
   const label = pre.label;
   const output: SignatureOutput = { task: label.task, label: label.column };
   if (label.task === 'binary') {
@@ -139,7 +143,9 @@ export async function saveModel(dir: string, result: SavableModel): Promise<Save
   try {
     const weights = result.model.getWeights();
     if (weights.length !== inference.getWeights().length) {
-      throw new TrainError('internal: the inference graph does not match the trained model (weight count differs)');
+      throw new TrainError(
+        'internal: the inference graph does not match the trained model (weight count differs)',
+      );
     }
     inference.setWeights(weights);
     let json: unknown;
@@ -220,11 +226,17 @@ export interface LoadModelOptions {
 
 /** Loads a model folder written by {@link saveModel}; `predict` scores raw rows. */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
-  const backend = typeof options.backend === 'object' ? options.backend : await selectBackend(options.backend ?? 'auto');
+  const backend =
+    typeof options.backend === 'object' ? options.backend : await selectBackend(options.backend ?? 'auto');
   const tf = backend.tf;
   const modelPath = join(dir, MODEL_FILES.model);
   const modelJson = (await readJson(modelPath)) as Partial<Tfjs.io.ModelJSON>;
-  if (!modelJson || typeof modelJson !== 'object' || !modelJson.modelTopology || !Array.isArray(modelJson.weightsManifest)) {
+  if (
+    !modelJson ||
+    typeof modelJson !== 'object' ||
+    !modelJson.modelTopology ||
+    !Array.isArray(modelJson.weightsManifest)
+  ) {
     throw new DataError(`${modelPath} is not a tfjs LayersModel (modelTopology or weightsManifest missing)`);
   }
   const weightSpecs: Tfjs.io.WeightsManifestEntry[] = [];
@@ -253,7 +265,9 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   const preprocessor = Preprocessor.fromJSON(await readJson(join(dir, MODEL_FILES.preprocessing)));
   const signature = (await readJson(join(dir, MODEL_FILES.signature))) as ModelSignature;
   if (signature?.format !== 'modelgate-signature' || signature.version !== SIGNATURE_VERSION) {
-    throw new DataError(`${join(dir, MODEL_FILES.signature)} is not a modelgate signature (version ${SIGNATURE_VERSION})`);
+    throw new DataError(
+      `${join(dir, MODEL_FILES.signature)} is not a modelgate signature (version ${SIGNATURE_VERSION})`,
+    );
   }
   return {
     predict: (rows) => predictRows(tf, model, preprocessor, rows),

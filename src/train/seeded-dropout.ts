@@ -42,7 +42,10 @@ export function seededDropoutClass(tf: Tf): SeededDropoutClass {
       this.supportsMasking = true;
     }
 
-    override call(inputs: Tfjs.Tensor | Tfjs.Tensor[], kwargs: Record<string, unknown>): Tfjs.Tensor | Tfjs.Tensor[] {
+    override call(
+      inputs: Tfjs.Tensor | Tfjs.Tensor[],
+      kwargs: Record<string, unknown>,
+    ): Tfjs.Tensor | Tfjs.Tensor[] {
       const input = Array.isArray(inputs) ? inputs[0]! : inputs;
       if (kwargs['training'] !== true || this.rate <= 0) return input;
       const seed = hash32(this.seed, this.calls++);

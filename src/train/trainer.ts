@@ -14,7 +14,7 @@
  * fast as a `trainOnBatch` loop (fewer JS <-> engine round trips per batch).
  */
 import type * as Tfjs from '@tensorflow/tfjs';
-import { type ModelConfig, type TrainerSpec, TrainerSchema } from '../config/model-config.js';
+import { type ModelConfig, TrainerSchema, type TrainerSpec } from '../config/model-config.js';
 import type { Cell, Row } from '../data/types.js';
 import { TrainError } from '../errors.js';
 import { type Backend, type BackendName, type BackendRequest, selectBackend, type Tf } from './backend.js';
@@ -23,8 +23,8 @@ import { metricsOf } from './evaluate.js';
 import { type ImportanceResult, permutationImportance } from './importance.js';
 import { buildModel, compileModel, splitInputs } from './model-builder.js';
 import { type Prediction, predictEncoded, predictRows, toPrediction } from './predict.js';
-import { fitPreprocessor, type SplitCounts } from './preprocess-fit.js';
 import type { Preprocessor } from './preprocess.js';
+import { fitPreprocessor, type SplitCounts } from './preprocess-fit.js';
 import type { TrainProgress } from './progress.js';
 import { createRng, hash32, permutation } from './random.js';
 import { type RowSource, throwIfAborted } from './row-source.js';
@@ -141,7 +141,8 @@ export interface TrainResult {
 
 /** The trainer spec of a config: its `trainer`, or the defaults. Command-mode configs are a TrainError. */
 export function trainerSpecOf(config: ModelConfig): TrainerSpec {
-  if (config.command) throw new TrainError(`model "${config.name}" uses command mode; the tfjs trainer does not apply`);
+  if (config.command)
+    throw new TrainError(`model "${config.name}" uses command mode; the tfjs trainer does not apply`);
   return config.trainer ?? TrainerSchema.parse({});
 }
 
@@ -151,7 +152,9 @@ interface WeightSnapshot {
 }
 
 function snapshot(model: Tfjs.LayersModel): WeightSnapshot[] {
-  return model.getWeights().map((w) => ({ values: (w.dataSync() as Float32Array).slice(), shape: [...w.shape] }));
+  return model
+    .getWeights()
+    .map((w) => ({ values: (w.dataSync() as Float32Array).slice(), shape: [...w.shape] }));
 }
 
 function restore(tf: Tf, model: Tfjs.LayersModel, weights: WeightSnapshot[]): void {
@@ -173,13 +176,17 @@ export async function trainTabular(options: TrainOptions): Promise<TrainResult> 
   const emit = options.onProgress ?? (() => {});
   const started = performance.now();
   if (config.data.eval !== undefined && options.eval === undefined) {
-    throw new TrainError(`data.eval is set (${config.data.eval}) but no evaluation rows were given to the trainer`);
+    throw new TrainError(
+      `data.eval is set (${config.data.eval}) but no evaluation rows were given to the trainer`,
+    );
   }
   const hasEval = options.eval !== undefined;
 
   let t = performance.now();
   const backend =
-    typeof options.backend === 'object' ? options.backend : await selectBackend(options.backend ?? spec.backend);
+    typeof options.backend === 'object'
+      ? options.backend
+      : await selectBackend(options.backend ?? spec.backend);
   const tf = backend.tf;
   const backendMs = performance.now() - t;
 
@@ -208,12 +215,17 @@ export async function trainTabular(options: TrainOptions): Promise<TrainResult> 
   let evalRows: EncodedRows = splits.test;
   let evalSkipped = 0;
   if (options.eval) {
-    const encoded = await encodeEvalSource(pre, { config, source: options.eval, ...(signal ? { signal } : {}) });
+    const encoded = await encodeEvalSource(pre, {
+      config,
+      source: options.eval,
+      ...(signal ? { signal } : {}),
+    });
     evalRows = encoded.rows;
     evalSkipped = encoded.skipped;
   }
   const encodeMs = performance.now() - t;
-  if (fitted.counts.skipped > 0) warnings.push(`${fitted.counts.skipped} training rows without a label were skipped`);
+  if (fitted.counts.skipped > 0)
+    warnings.push(`${fitted.counts.skipped} training rows without a label were skipped`);
   if (evalSkipped > 0) warnings.push(`${evalSkipped} evaluation rows without a label were skipped`);
   if (evalRows.n === 0) {
     throw new TrainError(

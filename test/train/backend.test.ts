@@ -16,8 +16,12 @@ describe('selectBackend', () => {
     };
     const gpu = selectBackend('tensorflow-gpu', { importer });
     await expect(gpu).rejects.toBeInstanceOf(TrainError);
-    await expect(gpu).rejects.toThrow(/backend "tensorflow-gpu" needs the package @tensorflow\/tfjs-node-gpu, which is not installed: install it with `npm install @tensorflow\/tfjs-node-gpu`/);
-    await expect(selectBackend('tensorflow', { importer })).rejects.toThrow(/npm install @tensorflow\/tfjs-node`/);
+    await expect(gpu).rejects.toThrow(
+      /backend "tensorflow-gpu" needs the package @tensorflow\/tfjs-node-gpu, which is not installed: install it with `npm install @tensorflow\/tfjs-node-gpu`/,
+    );
+    await expect(selectBackend('tensorflow', { importer })).rejects.toThrow(
+      /npm install @tensorflow\/tfjs-node`/,
+    );
   });
 
   it('fails clearly for a forced native backend with the real loader when the package is absent', async () => {
@@ -28,7 +32,9 @@ describe('selectBackend', () => {
       installed = false;
     }
     if (installed) return; // nothing to check where tfjs-node is installed
-    await expect(selectBackend('tensorflow')).rejects.toThrow(/needs the package @tensorflow\/tfjs-node, which is not installed/);
+    await expect(selectBackend('tensorflow')).rejects.toThrow(
+      /needs the package @tensorflow\/tfjs-node, which is not installed/,
+    );
   });
 
   it('reports a missing wasm backend package the same way', async () => {
@@ -110,7 +116,11 @@ describe('detectGpu', () => {
   });
 
   it('never throws: a missing binary, a timeout or garbage give null', async () => {
-    expect(await detectGpu({ run: async () => Promise.reject(Object.assign(new Error('spawn'), { code: 'ENOENT' })) })).toBeNull();
+    expect(
+      await detectGpu({
+        run: async () => Promise.reject(Object.assign(new Error('spawn'), { code: 'ENOENT' })),
+      }),
+    ).toBeNull();
     expect(await detectGpu({ run: async () => '' })).toBeNull();
     expect(parseNvidiaSmi('\n\n')).toBeNull();
     expect(parseNvidiaSmi('Some GPU, [N/A], 1.0')).toMatchObject({ name: 'Some GPU', driver: '1.0' });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/data/types.js';
 import { DataError } from '../../src/errors.js';
 import { encodeEvalSource, encodeTrainingSource } from '../../src/train/dataset.js';
-import { fitPreprocessor } from '../../src/train/preprocess-fit.js';
 import { MISSING, OTHER, Preprocessor } from '../../src/train/preprocess.js';
+import { fitPreprocessor } from '../../src/train/preprocess-fit.js';
 import { arraySource } from '../../src/train/row-source.js';
 import { assignSplit } from '../../src/train/split.js';
 import { binaryRows, makeConfig } from './synthetic.js';
@@ -25,13 +25,18 @@ describe('assignSplit', () => {
   });
 
   it('never assigns test rows when an eval source exists', () => {
-    for (let i = 0; i < 2000; i++) expect(assignSplit(1, i, { validation: 0.1, test: 0.5, hasEval: true })).not.toBe('test');
+    for (let i = 0; i < 2000; i++)
+      expect(assignSplit(1, i, { validation: 0.1, test: 0.5, hasEval: true })).not.toBe('test');
   });
 });
 
 describe('fitPreprocessor', () => {
   it('uses only training-split rows for feature statistics and vocabularies', async () => {
-    const config = makeConfig({ task: 'binary', label: 'y', data: { split: { validation: 0.2, test: 0.2 } } });
+    const config = makeConfig({
+      task: 'binary',
+      label: 'y',
+      data: { split: { validation: 0.2, test: 0.2 } },
+    });
     const shares = { validation: 0.2, test: 0.2, hasEval: false };
     // Held-out rows have very different values and a category training never sees.
     const rows: Row[] = Array.from({ length: 400 }, (_, i) => {
@@ -40,7 +45,11 @@ describe('fitPreprocessor', () => {
         ? { x: i % 2, c: i % 3 === 0 ? 'a' : 'b', y: i % 2 }
         : { x: 1000, c: 'held-out-only', y: i % 2 };
     });
-    const { preprocessor, counts } = await fitPreprocessor({ config, source: arraySource(rows), hasEval: false });
+    const { preprocessor, counts } = await fitPreprocessor({
+      config,
+      source: arraySource(rows),
+      hasEval: false,
+    });
     expect(counts.train + counts.validation + counts.test).toBe(400);
     const x = preprocessor.features.find((f) => f.name === 'x');
     expect(x).toMatchObject({ type: 'numeric', mean: expect.closeTo(0.5, 1), std: expect.closeTo(0.5, 1) });
@@ -67,21 +76,39 @@ describe('fitPreprocessor', () => {
       label: 'y',
       data: { id: 'id', slices: ['group'], ignore: ['x3'] },
     });
-    const { preprocessor } = await fitPreprocessor({ config, source: arraySource(binaryRows(300)), hasEval: false });
+    const { preprocessor } = await fitPreprocessor({
+      config,
+      source: arraySource(binaryRows(300)),
+      hasEval: false,
+    });
     expect(preprocessor.featureNames).toEqual(['x1', 'x2', 'region']);
     expect(preprocessor.features.map((f) => f.type)).toEqual(['numeric', 'numeric', 'categorical']);
     // Declared features may include a slice column on purpose.
     const declared = makeConfig({
       task: 'binary',
       label: 'y',
-      data: { slices: ['group'], features: [{ name: 'x1', type: 'numeric' }, { name: 'group', type: 'categorical' }] },
+      data: {
+        slices: ['group'],
+        features: [
+          { name: 'x1', type: 'numeric' },
+          { name: 'group', type: 'categorical' },
+        ],
+      },
     });
-    const fitted = await fitPreprocessor({ config: declared, source: arraySource(binaryRows(300)), hasEval: false });
+    const fitted = await fitPreprocessor({
+      config: declared,
+      source: arraySource(binaryRows(300)),
+      hasEval: false,
+    });
     expect(fitted.preprocessor.featureNames).toEqual(['x1', 'group']);
   });
 
   it('imputes missing numerics with the training mean and adds an indicator; missing categoricals get their own category', async () => {
-    const config = makeConfig({ task: 'regression', label: 'y', data: { split: { validation: 0, test: 0 } } });
+    const config = makeConfig({
+      task: 'regression',
+      label: 'y',
+      data: { split: { validation: 0, test: 0 } },
+    });
     const rows: Row[] = [
       { a: 1, b: 'p', y: 1 },
       { a: null, b: null, y: 2 },
@@ -95,7 +122,11 @@ describe('fitPreprocessor', () => {
     const b = pre.features[1]!;
     expect(b.type === 'categorical' && b.categories).toEqual([MISSING, 'p', 'q']);
     expect(pre.width).toBe(2 + 4);
-    const x = pre.transform([{ a: null, b: null }, { a: 3, b: 'p' }, { a: Number.NaN, b: 'zzz' }]);
+    const x = pre.transform([
+      { a: null, b: null },
+      { a: 3, b: 'p' },
+      { a: Number.NaN, b: 'zzz' },
+    ]);
     const std = a.type === 'numeric' ? a.std : 1;
     expect(Array.from(x.subarray(0, 6))).toEqual([0, 1, 1, 0, 0, 0]);
     expect(Array.from(x.subarray(6, 12))).toEqual([0, 0, 0, 1, 0, 0]);
@@ -116,14 +147,21 @@ describe('fitPreprocessor', () => {
       },
     });
     const rows: Row[] = [];
-    for (const [value, count] of [['a', 30], ['b', 20], ['c', 10], ['d', 5]] as const) {
+    for (const [value, count] of [
+      ['a', 30],
+      ['b', 20],
+      ['c', 10],
+      ['d', 5],
+    ] as const) {
       for (let i = 0; i < count; i++) rows.push({ c: value, y: i % 2 });
     }
     const { preprocessor: pre } = await fitPreprocessor({ config, source: arraySource(rows), hasEval: true });
     const c = pre.features[0]!;
     expect(c.type === 'categorical' && c.categories).toEqual(['a', 'b']);
     expect(pre.width).toBe(3);
-    expect(Array.from(pre.transform([{ c: 'c' }, { c: 'never-seen' }, { c: 'b' }]))).toEqual([0, 0, 1, 0, 0, 1, 0, 1, 0]);
+    expect(Array.from(pre.transform([{ c: 'c' }, { c: 'never-seen' }, { c: 'b' }]))).toEqual([
+      0, 0, 1, 0, 0, 1, 0, 1, 0,
+    ]);
   });
 
   it('encodes embedding features as indexes (0 = __other__)', async () => {
@@ -142,7 +180,11 @@ describe('fitPreprocessor', () => {
     const { preprocessor: pre } = await fitPreprocessor({ config, source: arraySource(rows), hasEval: true });
     expect(pre.denseWidth).toBe(1);
     expect(pre.embeddings).toEqual([{ name: 'city', column: 1, vocabSize: 4, dim: 3 }]);
-    const x = pre.transform([{ x: 0, city: 'b' }, { x: 0, city: 'a' }, { x: 0, city: 'unknown' }]);
+    const x = pre.transform([
+      { x: 0, city: 'b' },
+      { x: 0, city: 'a' },
+      { x: 0, city: 'unknown' },
+    ]);
     expect([x[1], x[3], x[5]]).toEqual([1, 2, 0]);
     expect(pre.columnsOf('city')).toEqual([1]);
   });
@@ -151,14 +193,26 @@ describe('fitPreprocessor', () => {
     const rows = (labels: (string | number | boolean)[]) => labels.map((y, i) => ({ x: i, y }));
     const fit = (labels: (string | number | boolean)[], data: Record<string, unknown> = {}) =>
       fitPreprocessor({
-        config: makeConfig({ task: 'binary', label: 'y', data: { split: { validation: 0, test: 0 }, ...data } }),
+        config: makeConfig({
+          task: 'binary',
+          label: 'y',
+          data: { split: { validation: 0, test: 0 }, ...data },
+        }),
         source: arraySource(rows(labels)),
         hasEval: true,
       });
-    expect((await fit(['no', 'yes', 'no'])).preprocessor.label).toMatchObject({ positive: 'yes', negative: 'no' });
-    expect((await fit([true, false])).preprocessor.label).toMatchObject({ positive: 'true', negative: 'false' });
+    expect((await fit(['no', 'yes', 'no'])).preprocessor.label).toMatchObject({
+      positive: 'yes',
+      negative: 'no',
+    });
+    expect((await fit([true, false])).preprocessor.label).toMatchObject({
+      positive: 'true',
+      negative: 'false',
+    });
     expect((await fit([0, 1, 1])).preprocessor.label).toMatchObject({ positive: '1', negative: '0' });
-    expect((await fit(['bad', 'good'], { positive_label: 'bad' })).preprocessor.label).toMatchObject({ positive: 'bad' });
+    expect((await fit(['bad', 'good'], { positive_label: 'bad' })).preprocessor.label).toMatchObject({
+      positive: 'bad',
+    });
     await expect(fit(['bad', 'good'])).rejects.toThrow(/set data.positive_label/);
     await expect(fit(['a', 'b', 'c'])).rejects.toThrow(DataError);
     await expect(fit(['a', 'b', 'c'])).rejects.toThrow(/exactly two distinct values/);
@@ -166,7 +220,11 @@ describe('fitPreprocessor', () => {
   });
 
   it('sorts multiclass classes and rejects unknown classes at encoding time', async () => {
-    const config = makeConfig({ task: 'multiclass', label: 'k', data: { split: { validation: 0, test: 0 } } });
+    const config = makeConfig({
+      task: 'multiclass',
+      label: 'k',
+      data: { split: { validation: 0, test: 0 } },
+    });
     const rows = [10, 2, 33, 2].map((k, i) => ({ x: i, k }));
     const { preprocessor: pre } = await fitPreprocessor({ config, source: arraySource(rows), hasEval: true });
     expect(pre.label).toMatchObject({ task: 'multiclass', classes: ['2', '10', '33'] });
@@ -191,7 +249,11 @@ describe('fitPreprocessor', () => {
 
   it('round-trips through JSON with a version field', async () => {
     const config = makeConfig({ task: 'binary', label: 'y' });
-    const { preprocessor: pre } = await fitPreprocessor({ config, source: arraySource(binaryRows(200)), hasEval: false });
+    const { preprocessor: pre } = await fitPreprocessor({
+      config,
+      source: arraySource(binaryRows(200)),
+      hasEval: false,
+    });
     const json = JSON.parse(JSON.stringify(pre.toJSON()));
     expect(json).toMatchObject({ format: 'modelgate-preprocessing', version: 1 });
     const back = Preprocessor.fromJSON(json);

@@ -1,7 +1,7 @@
 /**
  * Seeded synthetic tabular data for the trainer tests (no files, no dependence on other modules).
  */
-import { ModelConfigSchema, type ModelConfig } from '../../src/config/model-config.js';
+import { type ModelConfig, ModelConfigSchema } from '../../src/config/model-config.js';
 import type { Row } from '../../src/data/types.js';
 import { createRng, type Rng } from '../../src/train/random.js';
 

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/data/types.js';
 import { TrainError } from '../../src/errors.js';
 import { selectBackend } from '../../src/train/backend.js';
+import { createRng } from '../../src/train/random.js';
 import { arraySource } from '../../src/train/row-source.js';
 import { trainTabular } from '../../src/train/trainer.js';
 import { binaryRows, makeConfig, multiclassRows, normal, regressionRows } from './synthetic.js';
-import { createRng } from '../../src/train/random.js';
 
 const wasm = await selectBackend('wasm');
 
@@ -109,7 +109,10 @@ describe('trainTabular', () => {
     const result = await trainTabular({
       config,
       train: arraySource(binaryRows(1500, 1)),
-      eval: arraySource([...binaryRows(400, 9), { x1: 0, x2: 0, x3: 0, region: 'north', group: 'a', y: null }]),
+      eval: arraySource([
+        ...binaryRows(400, 9),
+        { x1: 0, x2: 0, x3: 0, region: 'north', group: 'a', y: null },
+      ]),
       backend: wasm,
     });
     expect(result.evaluation.source).toBe('eval');
@@ -117,9 +120,9 @@ describe('trainTabular', () => {
     expect(result.rows.eval).toBe(400);
     expect(result.rows.evalSkipped).toBe(1);
     expect(result.metrics['roc_auc']).toBeGreaterThan(0.85);
-    await expect(trainTabular({ config, train: arraySource(binaryRows(100)), backend: wasm })).rejects.toThrow(
-      /data.eval is set/,
-    );
+    await expect(
+      trainTabular({ config, train: arraySource(binaryRows(100)), backend: wasm }),
+    ).rejects.toThrow(/data.eval is set/);
   });
 
   it('stops early on a plateau and restores the best weights', async () => {
@@ -140,7 +143,12 @@ describe('trainTabular', () => {
       importance: { enabled: false },
       early_stopping: { patience: 3, min_delta: 0.0001 },
     };
-    const config = makeConfig({ task: 'binary', label: 'y', trainer, data: { split: { validation: 0.3, test: 0.2 } } });
+    const config = makeConfig({
+      task: 'binary',
+      label: 'y',
+      trainer,
+      data: { split: { validation: 0.3, test: 0.2 } },
+    });
     const stopped = await trainTabular({ config, train: arraySource(rows), backend: wasm });
     expect(stopped.stoppedEarly).toBe(true);
     expect(stopped.history.length).toBeLessThan(60);
@@ -179,11 +187,13 @@ describe('trainTabular', () => {
 
   it('rejects command-mode configs and empty evaluation splits clearly', async () => {
     const noTest = makeConfig({ task: 'binary', label: 'y', data: { split: { validation: 0.1, test: 0 } } });
-    await expect(trainTabular({ config: noTest, train: arraySource(binaryRows(100)), backend: wasm })).rejects.toThrow(
-      /no evaluation rows/,
-    );
+    await expect(
+      trainTabular({ config: noTest, train: arraySource(binaryRows(100)), backend: wasm }),
+    ).rejects.toThrow(/no evaluation rows/);
     const command = { ...noTest, trainer: undefined, command: { run: 'x' } } as unknown as typeof noTest;
-    await expect(trainTabular({ config: command, train: arraySource([]), backend: wasm })).rejects.toThrow(/command mode/);
+    await expect(trainTabular({ config: command, train: arraySource([]), backend: wasm })).rejects.toThrow(
+      /command mode/,
+    );
   });
 
   it('trains a linear model with an embedding feature', async () => {
