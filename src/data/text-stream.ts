@@ -9,7 +9,7 @@ import { DataError, ModelgateError } from '../errors.js';
 import type { DataSource } from './detect-format.js';
 
 /** Bytes read from disk per chunk. */
-const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 64 * 1024;
 
 /** Turns a file-system or zlib error into a {@link DataError} naming the file; other errors pass through. */
 export function toDataError(err: unknown, file: string): unknown {
@@ -30,7 +30,7 @@ export function toDataError(err: unknown, file: string): unknown {
 }
 
 /**
- * Yields the file's text in chunks of about 256 KiB, decoding UTF-8 (a leading byte-order mark is
+ * Yields the file's text in chunks of about 64 KiB, decoding UTF-8 (a leading byte-order mark is
  * dropped) and gunzipping when `source.gzip`. `onBytes` sees every raw byte of the file as read from
  * disk (before decompression), for hashing in the same pass. Stops reading and closes the file when
  * the consumer stops early. I/O errors become {@link DataError}s naming the file.

@@ -90,20 +90,21 @@ export function* riskRows(options: RiskDataOptions): Generator<Row> {
     // credit band; telematics lowers risk for good drivers. Interactions make an MLP worth it.
     const young = age < 25 ? 1 : 0;
     let z =
-      -2.6 +
-      1.1 * young +
-      0.012 * Math.max(0, age - 70) * 4 +
-      0.55 * Math.log1p(mileage / 10000) +
-      (region === 'urban' ? 0.45 : region === 'rural' ? -0.15 : 0) +
-      (vehicle === 'sports' ? 0.7 : vehicle === 'van' ? 0.2 : 0) +
-      0.45 * priorClaims +
-      0.18 * BANDS.indexOf(band) -
-      0.03 * Math.min(yearsLicensed, 20) +
-      0.02 * vehicleAge +
-      (vehicle === 'sports' && young ? 0.8 : 0);
-    if (telematics !== null) z += -0.035 * (telematics - 70);
+      -3.1 +
+      1.3 * young +
+      0.05 * Math.max(0, age - 70) +
+      0.9 * Math.log1p(mileage / 10000) +
+      (region === 'urban' ? 0.6 : region === 'rural' ? -0.25 : 0) +
+      (vehicle === 'sports' ? 0.9 : vehicle === 'van' ? 0.25 : 0) +
+      0.6 * priorClaims +
+      0.3 * BANDS.indexOf(band) -
+      0.04 * Math.min(yearsLicensed, 20) +
+      0.03 * vehicleAge +
+      (vehicle === 'sports' && young ? 0.9 : 0);
+    if (telematics !== null) z += -0.06 * (telematics - 70);
     const p = 1 / (1 + Math.exp(-z));
     const claim = rng.next() < p ? 1 : 0;
+
     yield {
       policy_id: `P${first + i}`,
       age,

@@ -191,7 +191,7 @@ describe('fitPreprocessor', () => {
 
   it('encodes binary labels with positive_label or the default positive values', async () => {
     const rows = (labels: (string | number | boolean)[]) => labels.map((y, i) => ({ x: i, y }));
-    const fit = (labels: (string | number | boolean)[], data: Record<string, unknown> = {}) =>
+    const fitLabels = (labels: (string | number | boolean)[], data: Record<string, unknown> = {}) =>
       fitPreprocessor({
         config: makeConfig({
           task: 'binary',
@@ -201,22 +201,22 @@ describe('fitPreprocessor', () => {
         source: arraySource(rows(labels)),
         hasEval: true,
       });
-    expect((await fit(['no', 'yes', 'no'])).preprocessor.label).toMatchObject({
+    expect((await fitLabels(['no', 'yes', 'no'])).preprocessor.label).toMatchObject({
       positive: 'yes',
       negative: 'no',
     });
-    expect((await fit([true, false])).preprocessor.label).toMatchObject({
+    expect((await fitLabels([true, false])).preprocessor.label).toMatchObject({
       positive: 'true',
       negative: 'false',
     });
-    expect((await fit([0, 1, 1])).preprocessor.label).toMatchObject({ positive: '1', negative: '0' });
-    expect((await fit(['bad', 'good'], { positive_label: 'bad' })).preprocessor.label).toMatchObject({
+    expect((await fitLabels([0, 1, 1])).preprocessor.label).toMatchObject({ positive: '1', negative: '0' });
+    expect((await fitLabels(['bad', 'good'], { positive_label: 'bad' })).preprocessor.label).toMatchObject({
       positive: 'bad',
     });
-    await expect(fit(['bad', 'good'])).rejects.toThrow(/set data.positive_label/);
-    await expect(fit(['a', 'b', 'c'])).rejects.toThrow(DataError);
-    await expect(fit(['a', 'b', 'c'])).rejects.toThrow(/exactly two distinct values/);
-    await expect(fit(['bad', 'good'], { positive_label: 'ok' })).rejects.toThrow(/positive_label "ok"/);
+    await expect(fitLabels(['bad', 'good'])).rejects.toThrow(/set data.positive_label/);
+    await expect(fitLabels(['a', 'b', 'c'])).rejects.toThrow(DataError);
+    await expect(fitLabels(['a', 'b', 'c'])).rejects.toThrow(/exactly two distinct values/);
+    await expect(fitLabels(['bad', 'good'], { positive_label: 'ok' })).rejects.toThrow(/positive_label "ok"/);
   });
 
   it('sorts multiclass classes and rejects unknown classes at encoding time', async () => {
