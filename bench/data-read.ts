@@ -11,6 +11,7 @@
  */
 
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,18 +34,23 @@ function cell(r: number, c: number): number {
   return c % 3 === 0 ? (r * 7 + c) % 1000 : Math.round((((r * 31 + c * 17) % 100_000) / 997) * 1e4) / 1e4;
 }
 
-async function writeText(path: string, header: string, n: number, line: (r: number) => string): Promise<void> {
+async function writeText(
+  path: string,
+  header: string,
+  n: number,
+  line: (r: number) => string,
+): Promise<void> {
   const out = createWriteStream(path);
   let buf = header;
   for (let r = 0; r < n; r++) {
     buf += line(r);
     if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((resolve) => out.once('drain', resolve));
+      if (!out.write(buf)) await once(out, 'drain');
       buf = '';
     }
   }
   out.end(buf);
-  await new Promise((resolve, reject) => out.once('finish', resolve).once('error', reject));
+  await once(out, 'finish');
 }
 
 async function writeParquet(path: string, n: number): Promise<boolean> {
@@ -150,7 +156,12 @@ async function main(): Promise<void> {
     const jsonl = join(dir, 'data.jsonl');
     const parquet = join(dir, 'data.parquet');
     console.log(`generating ${n} rows x ${COLUMNS.length} numeric columns ...`);
-    await writeText(csv, `${COLUMNS.join(',')}\n`, n, (r) => `${COLUMNS.map((_, c) => cell(r, c)).join(',')}\n`);
+    await writeText(
+      csv,
+      `${COLUMNS.join(',')}\n`,
+      n,
+      (r) => `${COLUMNS.map((_, c) => cell(r, c)).join(',')}\n`,
+    );
     await writeText(
       jsonl,
       '',

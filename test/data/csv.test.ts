@@ -104,7 +104,9 @@ describe('readRows (CSV)', () => {
     expect(rows).toEqual([{ c: 3, a: 1 }]);
     expect(Object.keys(rows[0]!)).toEqual(['c', 'a']);
     const err = await rejection(collect(readRows(p, { columns: ['a', 'zz'] })));
-    expect(err.message).toBe(`${p}:1: requested column "zz" is not in the file; available columns: "a", "b", "c"`);
+    expect(err.message).toBe(
+      `${p}:1: requested column "zz" is not in the file; available columns: "a", "b", "c"`,
+    );
     await expect(collect(readRows(p, { columns: ['a', 'a'] }))).rejects.toThrow(/requested twice/);
   });
 
@@ -174,7 +176,9 @@ describe('readRows (CSV)', () => {
     const open = await tmp.write('open.csv', 'a,b\n1,2\n3,"never closed\n4,5\n');
     await expect(collect(readRows(open))).rejects.toThrow(`${open}:3: a quoted field is never closed`);
     const after = await tmp.write('after.csv', 'a,b\n1,"x"y\n');
-    await expect(collect(readRows(after))).rejects.toThrow(`${after}:2: unexpected text after a closing quote`);
+    await expect(collect(readRows(after))).rejects.toThrow(
+      `${after}:2: unexpected text after a closing quote`,
+    );
   });
 
   it('keeps a quote inside an unquoted field literally', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DataError } from '../../src/errors.js';
 import { detectFormat, resolveSource } from '../../src/data/index.js';
+import { DataError } from '../../src/errors.js';
 
 describe('detectFormat', () => {
   it('knows the extensions, case-insensitively, with optional .gz for text formats', () => {

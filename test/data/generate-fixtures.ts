@@ -33,7 +33,9 @@ parquetWriteFile({
     { name: 'day', data: Array.from({ length: 10 }, (_, i) => new Date(Date.UTC(2024, 0, 1) + i * DAY)) },
     {
       name: 'ts',
-      data: Array.from({ length: 10 }, (_, i) => (i === 9 ? null : new Date(Date.UTC(2024, 0, 1, 12, 30) + i * 1000))),
+      data: Array.from({ length: 10 }, (_, i) =>
+        i === 9 ? null : new Date(Date.UTC(2024, 0, 1, 12, 30) + i * 1000),
+      ),
     },
   ],
   schema: [

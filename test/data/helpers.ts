@@ -13,7 +13,10 @@ import type { Row } from '../../src/data/index.js';
 export const FIXTURES = fileURLToPath(new URL('../fixtures/data/', import.meta.url));
 
 /** Registers a temporary folder for the calling test file; returns a function making paths in it. */
-export function useTempDir(): { path: (name: string) => string; write: (name: string, content: string | Buffer) => Promise<string> } {
+export function useTempDir(): {
+  path: (name: string) => string;
+  write: (name: string, content: string | Buffer) => Promise<string>;
+} {
   let dir = '';
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'modelgate-data-'));

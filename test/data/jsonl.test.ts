@@ -29,9 +29,13 @@ describe('readRows (JSONL)', () => {
 
   it('rejects lines that are not objects', async () => {
     const p = await tmp.write('array.jsonl', '{"a":1}\n[1,2]\n');
-    await expect(collect(readRows(p))).rejects.toThrow(`${p}:2: expected one JSON object per line, got an array`);
+    await expect(collect(readRows(p))).rejects.toThrow(
+      `${p}:2: expected one JSON object per line, got an array`,
+    );
     const q = await tmp.write('scalar.jsonl', '3\n');
-    await expect(collect(readRows(q))).rejects.toThrow(`${q}:1: expected one JSON object per line, got a number`);
+    await expect(collect(readRows(q))).rejects.toThrow(
+      `${q}:1: expected one JSON object per line, got a number`,
+    );
   });
 
   it('turns nested values into their JSON text', async () => {
@@ -64,7 +68,10 @@ describe('readRows (JSONL)', () => {
   });
 
   it('coerces declared columns and reports bad values with line, column and value', async () => {
-    const p = await tmp.write('typed.jsonl', '{"n":"1.5","s":7,"b":1}\n{"n":2,"s":"x","b":"false"}\n{"n":"two","s":"y","b":true}\n');
+    const p = await tmp.write(
+      'typed.jsonl',
+      '{"n":"1.5","s":7,"b":1}\n{"n":2,"s":"x","b":"false"}\n{"n":"two","s":"y","b":true}\n',
+    );
     const schema = [
       { name: 'n', type: 'number' as const, nullable: false },
       { name: 's', type: 'string' as const, nullable: false },
@@ -74,7 +81,9 @@ describe('readRows (JSONL)', () => {
       { n: 1.5, s: '7', b: true },
       { n: 2, s: 'x', b: false },
     ]);
-    await expect(collect(readRows(p, { schema }))).rejects.toThrow(`${p}:3 column "n": expected a number, got "two"`);
+    await expect(collect(readRows(p, { schema }))).rejects.toThrow(
+      `${p}:3 column "n": expected a number, got "two"`,
+    );
   });
 
   it('reads .ndjson and gzip-compressed JSONL', async () => {

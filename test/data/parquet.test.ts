@@ -43,12 +43,18 @@ describe('readRows (Parquet)', () => {
     expect(Object.keys(rows[0]!)).toEqual(['label', 'id']);
     const err = await rejection(collect(readRows(ROWGROUPS, { columns: ['nope'] })));
     expect(err).toBeInstanceOf(DataError);
-    expect(err.message).toContain('requested column "nope" is not in the file; available columns: "id", "score"');
+    expect(err.message).toContain(
+      'requested column "nope" is not in the file; available columns: "id", "score"',
+    );
   });
 
   it('coerces declared columns and reports the row of a bad value', async () => {
     const asText = await collect(
-      readRows(ROWGROUPS, { columns: ['id'], schema: [{ name: 'id', type: 'string', nullable: false }], limit: 2 }),
+      readRows(ROWGROUPS, {
+        columns: ['id'],
+        schema: [{ name: 'id', type: 'string', nullable: false }],
+        limit: 2,
+      }),
     );
     expect(asText).toEqual([{ id: '1' }, { id: '2' }]);
     const err = (await rejection(

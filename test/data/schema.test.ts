@@ -41,8 +41,12 @@ describe('inferSchema', () => {
   it('only looks at the sample', async () => {
     const lines = ['v', ...Array.from({ length: 50 }, (_, i) => String(i)), 'text'].join('\n');
     const p = await tmp.write('sample.csv', lines);
-    expect(await inferSchema(p, { sampleRows: 50 })).toEqual([{ name: 'v', type: 'number', nullable: false }]);
-    expect(await inferSchema(p, { sampleRows: 51 })).toEqual([{ name: 'v', type: 'string', nullable: false }]);
+    expect(await inferSchema(p, { sampleRows: 50 })).toEqual([
+      { name: 'v', type: 'number', nullable: false },
+    ]);
+    expect(await inferSchema(p, { sampleRows: 51 })).toEqual([
+      { name: 'v', type: 'string', nullable: false },
+    ]);
     expect(await inferSchema(p, { sampleRows: Number.POSITIVE_INFINITY })).toEqual([
       { name: 'v', type: 'string', nullable: false },
     ]);
@@ -69,7 +73,8 @@ describe('SchemaAccumulator', () => {
     // Rows read back from a file agree with the accumulator.
     const p = await tmp.write('acc.csv', 'a\n1\n\n');
     const again = new SchemaAccumulator();
-    for (const row of await collect((await import('../../src/data/index.js')).readRows(p))) again.observeRow(row);
+    for (const row of await collect((await import('../../src/data/index.js')).readRows(p)))
+      again.observeRow(row);
     expect(again.schema()).toEqual([{ name: 'a', type: 'number', nullable: false }]);
   });
 });

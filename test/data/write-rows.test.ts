@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { csvCell, readRows, type Row, writeRows } from '../../src/data/index.js';
+import { csvCell, type Row, readRows, writeRows } from '../../src/data/index.js';
 import { DataError } from '../../src/errors.js';
 import { collect, useTempDir } from './helpers.js';
 
@@ -29,9 +29,7 @@ describe('writeRows', () => {
     expect(text.split('\n')[0]).toBe('id,text,score,ok');
     expect(text).toContain('2,"comma, inside",-2.5e-7,false\n');
     expect(text).toContain('3,"quote "" inside",,\n');
-    const back = await collect(
-      readRows(p, { schema: [{ name: 'ok', type: 'boolean', nullable: true }] }),
-    );
+    const back = await collect(readRows(p, { schema: [{ name: 'ok', type: 'boolean', nullable: true }] }));
     expect(back).toEqual(tricky);
   });
 

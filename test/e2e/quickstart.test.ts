@@ -1,0 +1,130 @@
+/**
+ * The README's quick start, end to end: `npm start` (the demo, run here the way the script runs it)
+ * and the installed `modelgate` bin (compiled dist/) as a user's shell would call it.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunRecordSchema } from '../../src/config/run-record.js';
+
+const exec = promisify(execFile);
+const root = resolve(import.meta.dirname, '..', '..');
+let tmp: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'modelgate-e2e-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('npm start (modelgate demo)', () => {
+  it('runs the loop on the example in a temporary git repository', async () => {
+    const dir = join(tmp, 'demo');
+    const { stdout } = await exec(
+      process.execPath,
+      [
+        join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+        join(root, 'src', 'cli.ts'),
+        'demo',
+        '--dir',
+        dir,
+        '--rows',
+        '3000',
+      ],
+      { cwd: root, timeout: 120_000, env: { ...process.env, FORCE_COLOR: '0' } },
+    );
+    expect(stdout).toContain('registered risk@v1.0.0');
+    expect(stdout).toMatch(/== 7\. Compare the candidate with risk@v1\.0\.0/);
+    expect(stdout).toMatch(/roc_auc\s+0\.\d{4}\s+0\.\d{4}\s+[+-]0\.\d{4}/);
+    expect(stdout).toMatch(/demographic_parity_difference\s+0\.\d{4}\s+0\.\d{4}/);
+
+    const version = JSON.parse(
+      await readFile(join(dir, '.modelgate', 'models', 'risk', '1.0.0', 'version.json'), 'utf8'),
+    );
+    expect(version.tag).toBe('risk@v1.0.0');
+    const baseline = RunRecordSchema.parse(
+      JSON.parse(await readFile(join(dir, '.modelgate', 'runs', 'baseline', 'run.json'), 'utf8')),
+    );
+    const candidate = RunRecordSchema.parse(
+      JSON.parse(await readFile(join(dir, '.modelgate', 'runs', 'candidate', 'run.json'), 'utf8')),
+    );
+    expect(candidate.params).toMatchObject({ trainer: { hidden: [64, 32], learning_rate: 0.002 } });
+    expect(baseline.params).toMatchObject({ trainer: { hidden: [32, 16], learning_rate: 0.003 } });
+    expect(baseline.data.train?.rows).toBe(3000);
+    expect(baseline.metrics.overall.roc_auc).toBeGreaterThan(0.6);
+    // Each run records the commit it trained: the baseline on main, the candidate on the branch.
+    const { stdout: log } = await exec('git', ['log', '--format=%H %s', 'tune/wider-mlp'], { cwd: dir });
+    const commits = log.trim().split('\n');
+    expect(commits).toHaveLength(2);
+    expect(candidate.git.sha).toBe(commits[0]!.split(' ')[0]);
+    expect(baseline.git.sha).toBe(commits[1]!.split(' ')[0]);
+    expect(candidate.git.branch).toBe('tune/wider-mlp');
+  }, 180_000);
+});
+
+describe('the modelgate bin (compiled)', () => {
+  beforeAll(async () => {
+    await exec(
+      process.execPath,
+      [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+      {
+        cwd: root,
+        timeout: 170_000,
+      },
+    );
+  }, 180_000);
+
+  const bin = (args: string[], cwd = tmp) =>
+    exec(process.execPath, [join(root, 'bin', 'modelgate.js'), ...args], { cwd, timeout: 60_000 }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => ({
+        code: e.code,
+        stdout: e.stdout,
+        stderr: e.stderr,
+      }),
+    );
+
+  it('prints help and exits 0; unknown commands exit 2', async () => {
+    const help = await bin(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: modelgate <command>');
+    const bad = await bin(['trian']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown command "trian"');
+  });
+
+  it('generates example data and computes metrics from a predictions file as JSON', async () => {
+    const data = join(tmp, 'bin-data.csv');
+    const gen = await bin(['example-data', '--out', data, '--rows', '400', '--seed', '3']);
+    expect(gen.code).toBe(0);
+    expect(existsSync(data)).toBe(true);
+    const m = await bin([
+      'metrics',
+      '--task',
+      'regression',
+      '--predictions',
+      data,
+      '--label',
+      'age',
+      '--score',
+      'years_licensed',
+      '--json',
+    ]);
+    expect(m.code).toBe(0);
+    const parsed = JSON.parse(m.stdout);
+    expect(Object.keys(parsed).sort()).toEqual(['mae', 'mape', 'mse', 'r2', 'rmse']);
+    expect(parsed.mae).toBeGreaterThan(0);
+  });
+
+  it('rejects a bad model.yml with file, line and field, without a stack trace', async () => {
+    const bad = await bin(['train', '--model', join(root, 'test', 'e2e', 'missing-dir', 'model.yml')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('file not found');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+});
