@@ -10,7 +10,14 @@ import { RISK_COLUMNS, riskRows } from '../demo/risk-data.js';
 import { ConfigError, type ConfigIssue, UsageError } from '../errors.js';
 import { LocalRegistry } from '../registry/local-registry.js';
 import { evaluateRun } from '../runs/evaluate-run.js';
-import { formatMetric, metricsTable, runSummary, slicesTable, textTable } from '../runs/format.js';
+import {
+  formatMetric,
+  metricsTable,
+  runSummary,
+  sliceMetricNames,
+  slicesTable,
+  textTable,
+} from '../runs/format.js';
 import { evaluatePredictionsFile } from '../runs/predictions.js';
 import { runTraining } from '../runs/run-training.js';
 import type { BackendRequest } from '../train/backend.js';
@@ -80,8 +87,7 @@ const evaluate: CommandSpec = {
       io.out(
         `evaluated run ${ev.run_id} on ${ev.rows} rows${ev.data ? ` of ${ev.data.path}` : ''}\n\n${metricsTable(ev.metrics)}\n`,
       );
-      const main = Object.keys(ev.metrics).slice(0, 3);
-      for (const s of ev.slices) io.out(`\n${slicesTable(s, main)}\n`);
+      for (const s of ev.slices) io.out(`\n${slicesTable(s, sliceMetricNames(s))}\n`);
     }
     return 0;
   },
@@ -153,8 +159,7 @@ const metrics: CommandSpec = {
       io.out(`${JSON.stringify({ ...ev.overall, ...(slices.length > 0 ? { slices: ev.slices } : {}) })}\n`);
     } else {
       io.out(`${ev.rows} rows\n\n${metricsTable(ev.overall)}\n`);
-      const main = Object.keys(ev.overall).slice(0, 3);
-      for (const s of ev.slices) io.out(`\n${slicesTable(s, main)}\n`);
+      for (const s of ev.slices) io.out(`\n${slicesTable(s, sliceMetricNames(s))}\n`);
     }
     return 0;
   },

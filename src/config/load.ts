@@ -98,6 +98,92 @@ export function parseYaml<S extends z.ZodType>(text: string, file: string, schem
   throw new ConfigError(zodIssues(file, result.error, data, lineOf));
 }
 
+/** The offset of the first JSON syntax error in `text` (undefined when there is none or it is too deep). */
+function jsonErrorOffset(text: string): number | undefined {
+  let i = 0;
+  const fail = (): never => {
+    throw new SyntaxAt(i);
+  };
+  const ws = () => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  const string = () => {
+    i++; // the opening quote
+    for (;;) {
+      if (i >= text.length || text.charCodeAt(i) < 0x20) fail();
+      const c = text[i];
+      if (c === '"') {
+        i++;
+        return;
+      }
+      if (c === '\\') {
+        const esc = text[i + 1];
+        if (esc === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+        else if (esc !== undefined && esc !== 'u' && '"\\/bfnrt'.includes(esc)) i += 2;
+        else {
+          i++;
+          fail();
+        }
+      } else i++;
+    }
+  };
+  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      for (;;) {
+        if (c === '{') {
+          ws();
+          if (text[i] !== '"') fail();
+          string();
+          ws();
+          if (text[i] !== ':') fail();
+          i++;
+        }
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === close) {
+          i++;
+          return;
+        } else fail();
+      }
+    }
+    if (c === '"') return string();
+    for (const word of ['true', 'false', 'null']) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return;
+      }
+    }
+    NUMBER.lastIndex = i;
+    const m = NUMBER.exec(text);
+    if (!m) fail();
+    i += m![0].length;
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+    return undefined;
+  } catch (e) {
+    if (e instanceof SyntaxAt) return Math.min(e.offset, text.length);
+    return undefined; // too deeply nested to scan
+  }
+}
+
+class SyntaxAt {
+  constructor(readonly offset: number) {}
+}
+
 /**
  * Parses JSON text against a schema. Throws {@link ConfigError} naming the file, field and value.
  * @param text the JSON source
@@ -108,9 +194,12 @@ export function parseJson<S extends z.ZodType>(text: string, file: string, schem
   try {
     data = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
+    // Some engines' messages carry no position ("Unexpected token '}', "<the whole text>" is not
+    // valid JSON"): locate the error ourselves, and never echo the file back.
+    const msg = (e as Error).message.replace(/, ".*" is not valid JSON$/s, '');
     const pos = /position (\d+)/.exec(msg);
-    const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
+    const offset = pos ? Number(pos[1]) : jsonErrorOffset(text);
+    const line = offset === undefined ? undefined : text.slice(0, offset).split('\n').length;
     throw new ConfigError([{ file, line, message: `JSON syntax: ${msg}` }]);
   }
   const result = schema.safeParse(data);

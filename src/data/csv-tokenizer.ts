@@ -22,6 +22,8 @@ const CR = 13;
 /** Incremental CSV tokenizer; see the module comment for the dialect. */
 export class CsvTokenizer {
   private buf = '';
+  /** Buffered length below which an incomplete record is not rescanned (keeps long records linear). */
+  private wait = 0;
   private line = 1;
   private started = false;
   private readonly delimCode: number;
@@ -42,6 +44,7 @@ export class CsvTokenizer {
   /** Feeds the next chunk of text; complete records are handed to the callback before it returns. */
   push(text: string): void {
     this.buf = this.buf.length > 0 ? this.buf + text : text;
+    if (this.buf.length < this.wait) return;
     this.scan(false);
   }
 
@@ -99,6 +102,8 @@ export class CsvTokenizer {
       pos = next;
     }
     this.buf = pos >= n ? '' : buf.slice(pos);
+    // An incomplete record is rescanned only once the buffer has doubled.
+    this.wait = 2 * this.buf.length;
   }
 
   /**

@@ -54,7 +54,8 @@ export class LineSplitter {
   push(text: string): void {
     const buf = this.rest.length > 0 ? this.rest + text : text;
     let pos = 0;
-    let nl = buf.indexOf('\n');
+    // The carried-over text holds no line break: search only the new text (linear for long lines).
+    let nl = buf.indexOf('\n', this.rest.length);
     while (nl !== -1) {
       const end = nl > pos && buf.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
       if (end > pos) this.onLine(buf.slice(pos, end), this.line);

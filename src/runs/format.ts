@@ -5,6 +5,7 @@ import type { MetricMap, RunRecord, SliceReport } from '../config/run-record.js'
 export function formatMetric(v: number | null | undefined): string {
   if (v === null || v === undefined) return 'n/a';
   if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v) && Math.abs(v) >= 1) return String(v);
   const a = Math.abs(v);
   if (a !== 0 && (a >= 1e6 || a < 1e-4)) return v.toExponential(3);
   return a >= 1000 ? v.toFixed(1) : v.toFixed(4);
@@ -42,6 +43,11 @@ export function slicesTable(report: SliceReport, metricNames: string[]): string 
   return `${textTable([report.column, 'rows', ...metricNames], rows)}${gaps ? `\n${gaps}` : ''}`;
 }
 
+/** The first three metric names of a slice report's groups (what a terminal table has room for). */
+export function sliceMetricNames(report: SliceReport, count = 3): string[] {
+  return Object.keys(report.groups[0]?.metrics ?? {}).slice(0, count);
+}
+
 /** A short human summary of a run. */
 export function runSummary(record: RunRecord, dir: string): string {
   const lines = [
@@ -55,8 +61,7 @@ export function runSummary(record: RunRecord, dir: string): string {
     );
   }
   lines.push('', metricsTable(record.metrics.overall));
-  const main = Object.keys(record.metrics.overall).slice(0, 3);
-  for (const s of record.metrics.slices) lines.push('', slicesTable(s, main));
+  for (const s of record.metrics.slices) lines.push('', slicesTable(s, sliceMetricNames(s)));
   if (record.importance && record.importance.length > 0) {
     lines.push(
       '',

@@ -436,7 +436,10 @@ async function runCommandMode(
         slices: config.data.slices,
       });
       // Metrics computed by modelgate from the predictions win over the command's own numbers.
-      overall = { ...overall, ...ev.overall };
+      overall = {
+        ...ev.overall,
+        ...Object.fromEntries(Object.entries(overall).filter(([k]) => !(k in ev.overall))),
+      };
       slices = ev.slices;
       evalRows = ev.rows;
     } catch (e) {

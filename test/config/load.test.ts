@@ -120,7 +120,7 @@ describe('model.yml', () => {
         ModelConfigSchema,
       ),
     );
-    expect(issues[0]).toMatchObject({ line: 7, field: 'data.features[1].type', value: 'text' });
+    expect(issues[0]).toMatchObject({ line: 8, field: 'data.features[1].type', value: 'text' });
     expect(formatPath(['data', 'features', 1, 'type'])).toBe('data.features[1].type');
   });
 

@@ -98,3 +98,13 @@ describe('readRows (JSONL)', () => {
     expect(await collect(readRows(p))).toEqual([]);
   });
 });
+
+describe('readRows (JSONL, long lines)', () => {
+  it('reads a line longer than many chunks', async () => {
+    const long = 'y'.repeat(3_000_000);
+    const p = await tmp.write('long.jsonl', `{"a":1}\n{"a":2,"s":"${long}"}\n{"a":3}`);
+    const rows = await collect(readRows(p));
+    expect(rows.map((r) => r['a'])).toEqual([1, 2, 3]);
+    expect((rows[1]!['s'] as string).length).toBe(3_000_000);
+  });
+});
