@@ -4,6 +4,7 @@
  * is atomic (copy to a temporary folder, then rename), so two concurrent registrations of the same
  * version cannot both succeed.
  */
+import { randomBytes } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -114,7 +115,8 @@ export class LocalRegistry implements Registry {
     };
     const dir = this.modelDir(run.model);
     await mkdir(dir, { recursive: true });
-    const tmp = join(dir, `.tmp-${version}-${process.pid}-${Date.now()}`);
+    // Unique per call: two registrations in the same process and millisecond must not share it.
+    const tmp = join(dir, `.tmp-${version}-${process.pid}-${randomBytes(6).toString('hex')}`);
     await cp(runDir, tmp, { recursive: true });
     await writeFile(join(tmp, 'version.json'), `${JSON.stringify(entry, null, 2)}\n`);
     try {

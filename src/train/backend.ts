@@ -105,6 +105,8 @@ async function activate(tf: Tf, name: string): Promise<void> {
   if (!ok) throw new Error(`tf.setBackend('${name}') returned false`);
   await tf.ready();
   if (name === 'wasm') registerFallbackKernels(tf, name);
+  // The cpu backend prints a "install tfjs-node" banner on first use in Node; the choice is ours.
+  if (name === 'cpu') (tf.backend() as { firstUse?: boolean }).firstUse = false;
 }
 
 async function load(name: BackendName, importer: ModuleImporter): Promise<Tf> {
