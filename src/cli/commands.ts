@@ -50,6 +50,7 @@ const train: CommandSpec = {
     const outcome = await runTraining({
       modelFile: resolve(io.cwd, str(args, 'model')!),
       ...(str(args, 'out') ? { outDir: resolve(io.cwd, str(args, 'out')!) } : {}),
+      cwd: io.cwd,
       ...(str(args, 'backend') ? { backend: str(args, 'backend') as BackendRequest } : {}),
       log: (l) => io.err(`${l}\n`),
       write: io.err,
@@ -81,6 +82,7 @@ const evaluate: CommandSpec = {
       ...(str(args, 'data') ? { data: resolve(io.cwd, str(args, 'data')!) } : {}),
       ...(str(args, 'backend') ? { backend: str(args, 'backend') as BackendRequest } : {}),
       log: (l) => io.err(`${l}\n`),
+      cwd: io.cwd,
     });
     if (args.json) io.out(json(ev));
     else {

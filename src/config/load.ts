@@ -54,8 +54,12 @@ function zodIssues(
       Array.isArray(issue.errors) &&
       issue.errors[0]?.[0]
     ) {
-      // Report the first branch's innermost problem: it is usually the intended shape.
-      const inner = issue.errors[0][0];
+      // Report the problem of the branch that came closest (fewest issues; the first on a tie): it
+      // is usually the intended shape (`{"roc_auc": "high"}` is a flat metrics map, not `{metrics}`).
+      const closest = issue.errors
+        .filter((branch) => branch.length > 0)
+        .reduce((best, branch) => (branch.length < best.length ? branch : best));
+      const inner = closest[0]!;
       path = [...path, ...(inner.path as PropertyKey[])];
       message = inner.message;
     }
@@ -105,7 +109,8 @@ function jsonErrorOffset(text: string): number | undefined {
     throw new SyntaxAt(i);
   };
   const ws = () => {
-    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r'))
+      i++;
   };
   const string = () => {
     i++; // the opening quote
@@ -157,7 +162,10 @@ function jsonErrorOffset(text: string): number | undefined {
         } else fail();
       }
     }
-    if (c === '"') return string();
+    if (c === '"') {
+      string();
+      return;
+    }
     for (const word of ['true', 'false', 'null']) {
       if (text.startsWith(word, i)) {
         i += word.length;

@@ -30,6 +30,8 @@ export interface EvaluateRunOptions {
   backend?: BackendRequest;
   /** Log lines. */
   log?: (line: string) => void;
+  /** The working directory: the root for recorded data paths outside a repository (default: the process's). */
+  cwd?: string;
 }
 
 /** The result of an evaluation, also written to `<run>/evaluation.json`. */
@@ -80,7 +82,7 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluati
   if (!dataPath) {
     const recorded = run.data.eval?.path;
     if (!recorded) throw new UsageError(`run ${run.id} had no separate evaluation data; pass --data <file>`);
-    const root = findRepoRoot(dir) ?? process.cwd();
+    const root = findRepoRoot(dir) ?? resolve(options.cwd ?? process.cwd());
     dataPath = isAbsolute(recorded) ? recorded : join(root, recorded);
     if (!existsSync(dataPath)) {
       throw new UsageError(`the run's evaluation data ${recorded} is not at ${dataPath}; pass --data <file>`);

@@ -11,6 +11,7 @@
  */
 import type { Task } from '../config/model-config.js';
 import type { SliceReport } from '../config/run-record.js';
+import { resolveSource } from '../data/detect-format.js';
 import { readRowBatches } from '../data/read-rows.js';
 import type { Cell, Row } from '../data/types.js';
 import { DataError, describeValue } from '../errors.js';
@@ -106,7 +107,10 @@ export async function evaluatePredictionsFile(
   const probaRows: Growable = new Growable();
   const predicted: string[] = [];
   const labelsSeen: string[] = [];
-  let line = 1; // header
+  // Line numbers in errors: CSV has a header line; JSONL has one record per line; Parquet: row number.
+  const format = resolveSource(file).format;
+  const header = format === 'csv' ? 1 : 0;
+  let line = header;
   let checked = false;
   for await (const batch of readRowBatches(file, 4096)) {
     if (!checked) {
@@ -127,7 +131,7 @@ export async function evaluatePredictionsFile(
       if (missing.length > 0) {
         throw new DataError(
           `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} (the file has: ${cols.join(', ')})`,
-          { file },
+          { file, ...(format === 'parquet' ? {} : { line: 1 }) },
         );
       }
     }
@@ -175,7 +179,7 @@ export async function evaluatePredictionsFile(
       for (let k = 0; k < slices.length; k++) sliceValues[k]!.push(row[slices[k]!] ?? null);
     }
   }
-  const rows = line - 1;
+  const rows = line - header;
   if (rows === 0) throw new DataError('no prediction rows to evaluate', { file });
 
   let overall: MetricValues;
@@ -192,7 +196,7 @@ export async function evaluatePredictionsFile(
       if (idx === undefined) {
         throw new DataError(
           `label ${describeValue(labelsSeen[i])} has no probability column (classes: ${classes.join(', ')})`,
-          { file, line: i + 2, field: spec.label },
+          { file, line: i + 1 + header, field: spec.label },
         );
       }
       y[i] = idx;

@@ -44,8 +44,10 @@ import { evaluatePredictionsFile, toReport } from './predictions.js';
 export interface RunTrainingOptions {
   /** Path of the model.yml. */
   modelFile: string;
-  /** Output folder (created); default `.modelgate/runs/<run id>` under the current directory. */
+  /** Output folder (created); default `.modelgate/runs/<run id>` under `cwd`. */
   outDir?: string;
+  /** The working directory relative paths are resolved against (default: the process's). */
+  cwd?: string;
   /** Force a tfjs backend (overrides model.yml's `trainer.backend`). */
   backend?: BackendRequest;
   /** Where log lines go (default: stderr). */
@@ -132,15 +134,16 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
   const env = options.env ?? process.env;
   const started = performance.now();
   const createdAt = now();
-  const modelFile = resolve(options.modelFile);
-  const config = await loadModelConfig(options.modelFile);
-  const root = findRepoRoot(dirname(modelFile)) ?? process.cwd();
-  const trainPath = await resolveDataPath(options.modelFile, 'data.train', config.data.train);
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const modelFile = resolve(cwd, options.modelFile);
+  const config = await loadModelConfig(modelFile);
+  const root = findRepoRoot(dirname(modelFile)) ?? cwd;
+  const trainPath = await resolveDataPath(modelFile, 'data.train', config.data.train);
   const evalPath = config.data.eval
-    ? await resolveDataPath(options.modelFile, 'data.eval', config.data.eval)
+    ? await resolveDataPath(modelFile, 'data.eval', config.data.eval)
     : undefined;
   const id = newRunId(config.name, createdAt);
-  const dir = resolve(options.outDir ?? join('.modelgate', 'runs', id));
+  const dir = resolve(cwd, options.outDir ?? join('.modelgate', 'runs', id));
   await mkdir(dir, { recursive: true });
   // The exact model.yml travels with the run: evaluation, cards and audits read it from there.
   await copyFile(modelFile, join(dir, 'model.yml'));
@@ -155,8 +158,8 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
   const evalFp = evalPath ? await fp(evalPath) : undefined;
   log(`modelgate: train ${trainFp.path}: ${trainFp.rows} rows, ${trainFp.hash.slice(0, 19)}`);
   if (evalFp) log(`modelgate: eval  ${evalFp.path}: ${evalFp.rows} rows, ${evalFp.hash.slice(0, 19)}`);
-  checkColumns(options.modelFile, config, trainFp, 'data.train');
-  if (evalFp) checkColumns(options.modelFile, config, evalFp, 'data.eval');
+  checkColumns(modelFile, config, trainFp, 'data.train');
+  if (evalFp) checkColumns(modelFile, config, evalFp, 'data.eval');
 
   const git = await gitInfo(dirname(modelFile), env);
   const base = {
@@ -417,7 +420,13 @@ async function runCommandMode(
     const file = join(dir, cmd.metrics);
     if (!existsSync(file))
       await failed(`the command did not write its metrics file ${cmd.metrics} (command.metrics)`);
-    const m = normaliseMetricsFile(await loadJsonFile(file, MetricsFileSchema));
+    let m: ReturnType<typeof normaliseMetricsFile> = { metrics: {}, slices: [] };
+    try {
+      m = normaliseMetricsFile(await loadJsonFile(file, MetricsFileSchema));
+    } catch (e) {
+      if (e instanceof ConfigError) await failed(`invalid metrics from the command: ${e.message}`);
+      throw e;
+    }
     overall = { ...m.metrics };
     slices = m.slices;
   }

@@ -8,6 +8,7 @@ import type * as Tfjs from '@tensorflow/tfjs';
 import type { Task, TrainerSpec } from '../config/model-config.js';
 import type { Tf } from './backend.js';
 import type { Preprocessor } from './preprocess.js';
+import { jsAdamClass } from './js-adam.js';
 import { hash32 } from './random.js';
 import { seededDropoutClass } from './seeded-dropout.js';
 
@@ -112,15 +113,25 @@ export function lossFor(
       : 'meanSquaredError';
 }
 
-/** Compiles the model with the spec's optimizer (Adam or SGD) and learning rate and the task's loss. */
+/**
+ * Compiles the model with the spec's optimizer (Adam or SGD) and learning rate and the task's
+ * loss. `jsOptimizer` uses the JavaScript Adam (`js-adam.ts`), much faster on the in-process
+ * backends (wasm, cpu); native backends should keep tfjs's own.
+ */
 export function compileModel(
   tf: Tf,
   model: Tfjs.LayersModel,
   task: Task,
   spec: Pick<TrainerSpec, 'optimizer' | 'learning_rate'>,
+  options: { jsOptimizer?: boolean } = {},
 ): void {
+  const JsAdam = jsAdamClass(tf);
   const optimizer =
-    spec.optimizer === 'sgd' ? tf.train.sgd(spec.learning_rate) : tf.train.adam(spec.learning_rate);
+    spec.optimizer === 'sgd'
+      ? tf.train.sgd(spec.learning_rate)
+      : options.jsOptimizer
+        ? new JsAdam({ learningRate: spec.learning_rate })
+        : tf.train.adam(spec.learning_rate);
   model.compile({ optimizer, loss: lossFor(task) });
 }
 

@@ -9,9 +9,8 @@
  * `config.seed`, and tfjs's own `Math.random` shuffle is never used, so two runs on the same
  * backend give identical weights and metrics.
  *
- * Each epoch runs one `model.fit` call (batch size from the spec, `shuffle: false`) over the
- * epoch's permuted copy of the training tensor: on the wasm backend this measured about twice as
- * fast as a `trainOnBatch` loop (fewer JS <-> engine round trips per batch).
+ * Each epoch feeds `trainOnBatch` with batches copied from the typed arrays in the epoch's seeded
+ * order (see `epoch-loop.ts` for why this beats `model.fit` on wasm).
  */
 import type * as Tfjs from '@tensorflow/tfjs';
 import { type ModelConfig, TrainerSchema, type TrainerSpec } from '../config/model-config.js';
@@ -19,9 +18,10 @@ import type { Cell, Row } from '../data/types.js';
 import { TrainError } from '../errors.js';
 import { type Backend, type BackendName, type BackendRequest, selectBackend, type Tf } from './backend.js';
 import { type EncodedRows, encodeEvalSource, encodeTrainingSource } from './dataset.js';
+import { trainEpoch, validationLoss } from './epoch-loop.js';
 import { metricsOf } from './evaluate.js';
 import { type ImportanceResult, permutationImportance } from './importance.js';
-import { buildModel, compileModel, splitInputs } from './model-builder.js';
+import { buildModel, compileModel } from './model-builder.js';
 import { type Prediction, predictEncoded, predictRows, toPrediction } from './predict.js';
 import type { Preprocessor } from './preprocess.js';
 import { fitPreprocessor, type SplitCounts } from './preprocess-fit.js';
@@ -163,12 +163,6 @@ function restore(tf: Tf, model: Tfjs.LayersModel, weights: WeightSnapshot[]): vo
   for (const t of tensors) t.dispose();
 }
 
-function disposeInputs(x: Tfjs.Tensor, inputs: Tfjs.Tensor | Tfjs.Tensor[]): void {
-  if (Array.isArray(inputs)) for (const t of inputs) t.dispose();
-  else if (inputs !== x) inputs.dispose();
-  x.dispose();
-}
-
 /** Trains, evaluates and explains a tabular model with TensorFlow.js. */
 export async function trainTabular(options: TrainOptions): Promise<TrainResult> {
   const { config, signal } = options;
@@ -237,17 +231,10 @@ export async function trainTabular(options: TrainOptions): Promise<TrainResult> 
 
   t = performance.now();
   const model = buildModel(tf, pre, spec, config.seed);
-  compileModel(tf, model, pre.label.task, spec);
+  compileModel(tf, model, pre.label.task, spec, { jsOptimizer: backend.name === 'wasm' || backend.name === 'cpu' });
+  const train = splits.train;
   const validation = splits.validation;
-  const n = splits.train.n;
-  const width = pre.width;
-  const xAll = tf.tensor2d(splits.train.X, [n, width]);
-  const yAll = tf.tensor2d(splits.train.y, [n, 1]);
-  // The JS copy of the training rows is no longer needed: let it go before training allocates.
-  (splits as { train?: EncodedRows }).train = undefined;
-  const xVal = validation.n > 0 ? tf.tensor2d(validation.X, [validation.n, width]) : undefined;
-  const yVal = validation.n > 0 ? tf.tensor2d(validation.y, [validation.n, 1]) : undefined;
-  const valInputs = xVal ? splitInputs(tf, pre, xVal) : undefined;
+  const n = train.n;
   const history: EpochRecord[] = [];
   const patience = spec.early_stopping.patience;
   const minDelta = spec.early_stopping.min_delta;
@@ -257,93 +244,52 @@ export async function trainTabular(options: TrainOptions): Promise<TrainResult> 
   let bestWeights: WeightSnapshot[] | undefined;
   let wait = 0;
   let stoppedEarly = false;
-  let aborted = false;
-  const perm = new Uint32Array(n);
-  try {
-    for (let epoch = 1; epoch <= spec.epochs; epoch++) {
-      throwIfAborted(signal);
-      const epochStart = performance.now();
-      permutation(perm, createRng(hash32(config.seed, 0xe90c, epoch)));
-      const idx = tf.tensor1d(new Int32Array(perm.buffer, perm.byteOffset, perm.length), 'int32');
-      const xs = tf.gather(xAll, idx) as Tfjs.Tensor2D;
-      const ys = tf.gather(yAll, idx);
-      idx.dispose();
-      const inputs = splitInputs(tf, pre, xs);
-      const callbacks =
-        options.onProgress || signal
-          ? {
-              onBatchEnd: async (batch: number, logs?: Tfjs.Logs) => {
-                if (signal?.aborted) {
-                  aborted = true;
-                  model.stopTraining = true;
-                }
-                const loss = logs?.['loss'];
-                emit({
-                  type: 'batch',
-                  epoch,
-                  epochs: spec.epochs,
-                  batch: batch + 1,
-                  batches,
-                  ...(typeof loss === 'number' ? { loss } : {}),
-                });
-              },
-            }
-          : undefined;
-      const fitStart = performance.now();
-      let fit: Tfjs.History;
-      try {
-        fit = await model.fit(inputs, ys, {
-          batchSize: spec.batch_size,
-          epochs: 1,
-          shuffle: false,
-          verbose: 0,
-          ...(callbacks ? { callbacks } : {}),
-        });
-      } finally {
-        disposeInputs(xs, inputs);
-        ys.dispose();
-      }
-      const fitMs = performance.now() - fitStart;
-      if (aborted) throwIfAborted(signal);
-      const loss = Number(fit.history['loss']?.[0]);
-      if (!Number.isFinite(loss)) {
-        throw new TrainError(
-          `training loss became ${loss} in epoch ${epoch}; lower trainer.learning_rate or check the data for extreme values`,
-        );
-      }
-      let valLoss: number | null = null;
-      if (valInputs && yVal) {
-        const r = model.evaluate(valInputs, yVal, { batchSize: 8192 });
-        const scalar = Array.isArray(r) ? r[0]! : r;
-        valLoss = (await scalar.data())[0]!;
-        if (Array.isArray(r)) for (const s of r) s.dispose();
-        else r.dispose();
-      }
-      const monitored = valLoss ?? loss;
-      if (monitored < best - minDelta) {
-        best = monitored;
-        bestEpoch = epoch;
-        bestWeights = snapshot(model);
-        wait = 0;
-      } else {
-        wait++;
-      }
-      const ms = performance.now() - epochStart;
-      const record: EpochRecord = { epoch, loss, val_loss: valLoss, ms, samples_per_sec: n / (fitMs / 1000) };
-      history.push(record);
-      emit({ type: 'epoch', epochs: spec.epochs, best_epoch: bestEpoch, ...record });
-      if (wait > 0 && wait >= patience && epoch < spec.epochs) {
-        stoppedEarly = true;
-        break;
-      }
+  const order = new Uint32Array(n);
+  for (let epoch = 1; epoch <= spec.epochs; epoch++) {
+    throwIfAborted(signal);
+    const epochStart = performance.now();
+    permutation(order, createRng(hash32(config.seed, 0xe90c, epoch)));
+    const run = await trainEpoch({
+      tf,
+      reuseBuffers: backend.name === 'wasm',
+      model,
+      pre,
+      rows: train,
+      order,
+      batchSize: spec.batch_size,
+      onBatch: (batch, loss) => {
+        emit({ type: 'batch', epoch, epochs: spec.epochs, batch, batches, loss });
+        return signal?.aborted;
+      },
+    });
+    const fitMs = performance.now() - epochStart;
+    if (run.stopped) throwIfAborted(signal);
+    const loss = run.loss;
+    if (!Number.isFinite(loss)) {
+      throw new TrainError(
+        `training loss became ${loss} in epoch ${epoch}; lower trainer.learning_rate or check the data for extreme values`,
+      );
     }
-    if (bestWeights && bestEpoch !== history.length) restore(tf, model, bestWeights);
-  } finally {
-    xAll.dispose();
-    yAll.dispose();
-    if (xVal && valInputs) disposeInputs(xVal, valInputs);
-    yVal?.dispose();
+    const valLoss = validation.n > 0 ? await validationLoss(tf, model, pre, validation) : null;
+    const monitored = valLoss ?? loss;
+    if (monitored < best - minDelta) {
+      best = monitored;
+      bestEpoch = epoch;
+      bestWeights = snapshot(model);
+      wait = 0;
+    } else {
+      wait++;
+    }
+    const ms = performance.now() - epochStart;
+    const record: EpochRecord = { epoch, loss, val_loss: valLoss, ms, samples_per_sec: n / (fitMs / 1000) };
+    history.push(record);
+    emit({ type: 'epoch', epochs: spec.epochs, best_epoch: bestEpoch, ...record });
+    if (wait > 0 && wait >= patience && epoch < spec.epochs) {
+      stoppedEarly = true;
+      break;
+    }
   }
+  if (bestWeights && bestEpoch !== history.length) restore(tf, model, bestWeights);
   const trainMs = performance.now() - t;
 
   t = performance.now();

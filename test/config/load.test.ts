@@ -90,10 +90,18 @@ describe('model.yml', () => {
 
   it('an unknown key (a typo) names file, line and the field path', () => {
     const issues = issuesOf(() =>
-      parseYaml(model('trainer:', '  epochs: 3', '  learning_rat: 0.1'), 'models/churn/model.yml', ModelConfigSchema),
+      parseYaml(
+        model('trainer:', '  epochs: 3', '  learning_rat: 0.1'),
+        'models/churn/model.yml',
+        ModelConfigSchema,
+      ),
     );
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatchObject({ file: 'models/churn/model.yml', line: 8, field: 'trainer.learning_rat' });
+    expect(issues[0]).toMatchObject({
+      file: 'models/churn/model.yml',
+      line: 8,
+      field: 'trainer.learning_rat',
+    });
     expect(issues[0]!.message).toMatch(/unknown field/);
   });
 
@@ -125,7 +133,9 @@ describe('model.yml', () => {
   });
 
   it('a bad enum value names the allowed values and the value', () => {
-    const issues = issuesOf(() => parseYaml(model('trainer:', '  optimizer: rmsprop'), 'm.yml', ModelConfigSchema));
+    const issues = issuesOf(() =>
+      parseYaml(model('trainer:', '  optimizer: rmsprop'), 'm.yml', ModelConfigSchema),
+    );
     expect(issues[0]).toMatchObject({ line: 7, field: 'trainer.optimizer', value: 'rmsprop' });
     expect(issues[0]!.message).toMatch(/adam/);
     const task = issuesOf(() => parseYaml(model().replace('binary', 'ranking'), 'm.yml', ModelConfigSchema));
@@ -163,7 +173,9 @@ describe('model.yml', () => {
     expect(issues[0]!.file).toBe('m.yml');
     expect(issues[0]!.line).toBeGreaterThanOrEqual(7);
     expect(issues[0]!.line).toBeLessThanOrEqual(8);
-    const tab = issuesOf(() => parseYaml('name: a\ntask: binary\ndata:\n\t train: x\n', 'm.yml', ModelConfigSchema));
+    const tab = issuesOf(() =>
+      parseYaml('name: a\ntask: binary\ndata:\n\t train: x\n', 'm.yml', ModelConfigSchema),
+    );
     expect(tab[0]).toMatchObject({ file: 'm.yml', line: 4 });
   });
 
@@ -187,17 +199,22 @@ describe('model.yml', () => {
   });
 
   it('a command without predictions or metrics is refused', () => {
-    const issues = issuesOf(() => parseYaml(model('command:', '  run: python train.py'), 'm.yml', ModelConfigSchema));
+    const issues = issuesOf(() =>
+      parseYaml(model('command:', '  run: python train.py'), 'm.yml', ModelConfigSchema),
+    );
     expect(issues[0]).toMatchObject({ line: 7, field: 'command' });
     expect(issues[0]!.message).toMatch(/`predictions` or `metrics`/);
     // Either one alone is enough.
     expect(
-      parseYaml(model('command:', '  run: x', '  metrics: m.json'), 'm.yml', ModelConfigSchema).command?.metrics,
+      parseYaml(model('command:', '  run: x', '  metrics: m.json'), 'm.yml', ModelConfigSchema).command
+        ?.metrics,
     ).toBe('m.json');
   });
 
   it('a bad model name is refused', () => {
-    const issues = issuesOf(() => parseYaml(model().replace('churn', 'Churn Model'), 'm.yml', ModelConfigSchema));
+    const issues = issuesOf(() =>
+      parseYaml(model().replace('churn', 'Churn Model'), 'm.yml', ModelConfigSchema),
+    );
     expect(issues[0]).toMatchObject({ line: 1, field: 'name', value: 'Churn Model' });
   });
 
@@ -247,7 +264,12 @@ describe('.github/modelgate.yml', () => {
       relative: false,
       required: false,
     });
-    expect(full.models[0]!.drift).toEqual({ schedule: '0 6 * * *', method: 'auto', share: 0.5, retrain: false });
+    expect(full.models[0]!.drift).toEqual({
+      schedule: '0 6 * * *',
+      method: 'auto',
+      share: 0.5,
+      retrain: false,
+    });
   });
 
   it('duplicate model names name the second one and the first', () => {
@@ -272,10 +294,16 @@ describe('.github/modelgate.yml', () => {
     const bump = issuesOf(() => parseYaml(repo('    bump: huge'), 'mg.yml', RepoConfigSchema));
     expect(bump[0]).toMatchObject({ line: 5, field: 'models[0].bump', value: 'huge' });
     const metric = issuesOf(() =>
-      parseYaml(repo('    metrics:', '      - name: auc', '        max_regression: lots'), 'mg.yml', RepoConfigSchema),
+      parseYaml(
+        repo('    metrics:', '      - name: auc', '        max_regression: lots'),
+        'mg.yml',
+        RepoConfigSchema,
+      ),
     );
     expect(metric[0]).toMatchObject({ line: 7, field: 'models[0].metrics[0].max_regression', value: 'lots' });
-    const version = issuesOf(() => parseYaml(repo().replace('version: 1', 'version: 2'), 'mg.yml', RepoConfigSchema));
+    const version = issuesOf(() =>
+      parseYaml(repo().replace('version: 1', 'version: 2'), 'mg.yml', RepoConfigSchema),
+    );
     expect(version[0]).toMatchObject({ line: 1, field: 'version', value: 2 });
   });
 
@@ -284,9 +312,11 @@ describe('.github/modelgate.yml', () => {
       line: 1,
       field: 'models',
     });
-    expect(
-      issuesOf(() => parseYaml('models:\n  - name: a\n', 'mg.yml', RepoConfigSchema))[0],
-    ).toMatchObject({ line: 2, field: 'models[0].path', message: 'required field is missing' });
+    expect(issuesOf(() => parseYaml('models:\n  - name: a\n', 'mg.yml', RepoConfigSchema))[0]).toMatchObject({
+      line: 2,
+      field: 'models[0].path',
+      message: 'required field is missing',
+    });
   });
 });
 
@@ -323,7 +353,9 @@ describe('JSON files', () => {
   });
 
   it('metrics.json: both shapes normalise to { metrics, slices }', () => {
-    expect(normaliseMetricsFile(parseJson('{"roc_auc": 0.9, "x": null}', 'm.json', MetricsFileSchema))).toEqual({
+    expect(
+      normaliseMetricsFile(parseJson('{"roc_auc": 0.9, "x": null}', 'm.json', MetricsFileSchema)),
+    ).toEqual({
       metrics: { roc_auc: 0.9, x: null },
       slices: [],
     });
@@ -336,7 +368,21 @@ describe('JSON files', () => {
       metrics: { rmse: 1.5 },
       slices: [{ column: 'g', groups: [{ value: 'a', count: 2, metrics: { rmse: 1 } }], gaps: {} }],
     });
-    expect(issuesOf(() => parseJson('{"roc_auc": "high"}', 'm.json', MetricsFileSchema))[0]!.file).toBe('m.json');
+  });
+
+  it('metrics.json errors follow the shape the file was written in', () => {
+    // A flat map with a bad value: the flat shape's problem, not "metrics: required".
+    expect(issuesOf(() => parseJson('{"roc_auc": "high"}', 'm.json', MetricsFileSchema))).toEqual([
+      expect.objectContaining({ file: 'm.json', field: 'roc_auc', value: 'high' }),
+    ]);
+    expect(issuesOf(() => parseJson('{"metrics": {"rmse": "low"}}', 'm.json', MetricsFileSchema))).toEqual([
+      expect.objectContaining({ field: 'metrics.rmse', value: 'low' }),
+    ]);
+  });
+
+  it('a union field reports the closest branch', () => {
+    const issues = issuesOf(() => parseYaml(repo('    runs_on: 5'), 'mg.yml', RepoConfigSchema));
+    expect(issues[0]).toMatchObject({ line: 5, field: 'models[0].runs_on', value: 5 });
   });
 });
 
@@ -346,7 +392,9 @@ describe('loadYamlFile / loadJsonFile', () => {
     const file = join(dir, 'model.yml');
     await writeFile(file, model());
     expect((await loadYamlFile(file, ModelConfigSchema)).name).toBe('churn');
-    await expect(loadYamlFile(join(dir, 'nope.yml'), ModelConfigSchema)).rejects.toThrow(/nope\.yml: file not found/);
+    await expect(loadYamlFile(join(dir, 'nope.yml'), ModelConfigSchema)).rejects.toThrow(
+      /nope\.yml: file not found/,
+    );
     await expect(loadJsonFile(dir, RunRecordSchema)).rejects.toThrow(/is a folder/);
     await writeFile(join(dir, 'bad.yml'), model('trainer:', '  epochs: 0'));
     const err = await loadYamlFile(join(dir, 'bad.yml'), ModelConfigSchema).catch((e: unknown) => e);

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { jsonSchemas } from '../../src/config/json-schema.js';
+import { parse } from 'yaml';
 import { loadYamlFile, ModelConfigSchema, RepoConfigSchema } from '../../src/config/index.js';
+import { jsonSchemas } from '../../src/config/json-schema.js';
 import { REPO_ROOT } from '../cli/helpers.js';
 
 const SCHEMAS = join(REPO_ROOT, 'schemas');
@@ -15,9 +15,12 @@ describe('schemas/*.json', () => {
   it('are fresh: equal to what jsonSchemas() generates from the zod schemas', () => {
     const generated = jsonSchemas();
     const stale = 'schemas/ is stale: run `npm run schemas` and commit the result';
-    expect(readdirSync(SCHEMAS).filter((f) => f.endsWith('.json')).sort(), stale).toEqual(
-      Object.keys(generated).sort(),
-    );
+    expect(
+      readdirSync(SCHEMAS)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+      stale,
+    ).toEqual(Object.keys(generated).sort());
     for (const [name, schema] of Object.entries(generated)) {
       const committed = readFileSync(join(SCHEMAS, name), 'utf8');
       expect(committed, `schemas/${name} is stale: run \`npm run schemas\` and commit the result`).toBe(

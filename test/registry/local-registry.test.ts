@@ -62,8 +62,12 @@ describe('LocalRegistry', () => {
     await registry.register(dir);
     const stored = join(registry.root, 'models', 'churn', '1.0.0');
     expect((await readdir(stored)).sort()).toEqual(['model', 'run.json', 'version.json']);
-    expect(await registry.runRecord('churn', '1.0.0')).toEqual(makeRunRecord({ model: 'churn', id: 'churn-1' }));
-    expect(await registry.readFile('churn', 'v1.0.0', 'model/model.json')).toBe('{"format":"layers-model"}\n');
+    expect(await registry.runRecord('churn', '1.0.0')).toEqual(
+      makeRunRecord({ model: 'churn', id: 'churn-1' }),
+    );
+    expect(await registry.readFile('churn', 'v1.0.0', 'model/model.json')).toBe(
+      '{"format":"layers-model"}\n',
+    );
     expect(JSON.parse(await readFile(join(stored, 'version.json'), 'utf8'))).toMatchObject({
       tag: 'churn@v1.0.0',
       run_id: 'churn-1',
@@ -84,7 +88,9 @@ describe('LocalRegistry', () => {
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as RegistryError).exitCode).toBe(1);
     expect((err as Error).message).toMatch(/risk@v1\.0\.0 already exists.*immutable/);
-    expect(await readFile(join(registry.root, 'models', 'risk', '1.0.0', 'version.json'), 'utf8')).toBe(before);
+    expect(await readFile(join(registry.root, 'models', 'risk', '1.0.0', 'version.json'), 'utf8')).toBe(
+      before,
+    );
     expect((await registry.runRecord('risk', '1.0.0')).id).toBe('risk-run-1');
     expect(await registryFiles(registry, 'risk')).toEqual(['1.0.0']); // no temporary folder left behind
     expect((await registry.list('risk')).map((v) => v.version)).toEqual(['1.0.0']);
@@ -126,7 +132,9 @@ describe('LocalRegistry', () => {
     expect(existsSync(join(registry.root, 'models', 'risk'))).toBe(false);
     const root = await tempDir();
     await expect(registry.register(root)).rejects.toThrow(/run\.json: file not found/);
-    await expect(registry.register(await run(), { version: '1.0' })).rejects.toThrow(/invalid version "1\.0"/);
+    await expect(registry.register(await run(), { version: '1.0' })).rejects.toThrow(
+      /invalid version "1\.0"/,
+    );
     await expect(registry.list('Bad Name')).rejects.toThrow(RegistryError);
   });
 

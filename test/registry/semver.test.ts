@@ -20,7 +20,18 @@ describe('semver', () => {
     expect(parseSemver('1.2.3')).toEqual({ major: 1, minor: 2, patch: 3 });
     expect(parseSemver('v10.0.12')).toEqual({ major: 10, minor: 0, patch: 12 });
     expect(parseSemver(' 0.0.0 ')).toEqual({ major: 0, minor: 0, patch: 0 });
-    for (const bad of ['1.2', '1.2.3.4', '01.2.3', '1.02.3', '1.2.3-rc.1', 'V1.2.3', 'x.y.z', '', '1..3', '-1.2.3']) {
+    for (const bad of [
+      '1.2',
+      '1.2.3.4',
+      '01.2.3',
+      '1.02.3',
+      '1.2.3-rc.1',
+      'V1.2.3',
+      'x.y.z',
+      '',
+      '1..3',
+      '-1.2.3',
+    ]) {
       expect(parseSemver(bad), bad).toBeNull();
     }
   });
@@ -43,7 +54,8 @@ describe('semver', () => {
   });
 
   it('bumps: the first version is 1.0.0 whatever the bump; lower parts reset', () => {
-    for (const bump of ['major', 'minor', 'patch'] as const) expect(bumpSemver(null, bump)).toEqual(v('1.0.0'));
+    for (const bump of ['major', 'minor', 'patch'] as const)
+      expect(bumpSemver(null, bump)).toEqual(v('1.0.0'));
     expect(formatSemver(bumpSemver(v('1.2.3'), 'major'))).toBe('2.0.0');
     expect(formatSemver(bumpSemver(v('1.2.3'), 'minor'))).toBe('1.3.0');
     expect(formatSemver(bumpSemver(v('1.2.3'), 'patch'))).toBe('1.2.4');

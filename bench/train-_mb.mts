@@ -1,0 +1,22 @@
+import * as tf from '@tensorflow/tfjs';
+await import('@tensorflow/tfjs-backend-wasm');
+await tf.setBackend(process.argv[2] ?? 'wasm');
+function time(name: string, f: () => tf.Tensor) { for (let i = 0; i < 50; i++) tf.tidy(f); const t = performance.now(); for (let i = 0; i < 500; i++) tf.tidy(f); console.log(name.padEnd(30), ((performance.now() - t) / 500 * 1000).toFixed(1), 'us'); }
+const x = tf.randomNormal([256, 45]); const w = tf.randomNormal([45, 64]); const dy = tf.randomNormal([256, 64]);
+const b = tf.randomNormal([64]);
+time('matMul x w', () => tf.matMul(x, w));
+time('fused matMul x w +b relu', () => tf.fused.matMul({ a: x, b: w, bias: b, activation: 'relu' }));
+time('matMul x^T dy (transA)', () => tf.matMul(x, dy, true, false));
+time('matMul dy w^T (transB)', () => tf.matMul(dy, w, false, true));
+time('mul small', () => tf.mul(w, w));
+time('add scalar', () => tf.add(w, 1));
+const big = tf.randomNormal([190000, 45]); const idx = tf.tensor1d(Array.from({ length: 256 }, (_, i) => i * 7), 'int32');
+time('gather 256 rows of big', () => tf.gather(big, idx));
+time('slice 256 rows of big', () => tf.slice(big, [1000, 0], [256, 45]));
+time('sum dy axis0', () => tf.sum(dy, 0));
+time('relu grad-ish (step mul)', () => tf.mul(dy, tf.step(dy)));
+time('transpose x then matMul', () => tf.matMul(tf.transpose(x), dy));
+time('transpose w then matMul', () => tf.matMul(dy, tf.transpose(w)));
+time('transpose x', () => tf.transpose(x));
+const ys = new Float32Array(256 * 45);
+time('tensor from js 256x45', () => tf.tensor2d(ys, [256, 45]));
