@@ -12,8 +12,11 @@ import type { RowSource } from '../src/train/row-source.js';
 const REGIONS = ['northeast', 'northwest', 'southeast', 'southwest'];
 const CHANNELS = Array.from({ length: 20 }, (_, i) => `channel_${String(i).padStart(2, '0')}`);
 
-/** A seeded row source of `n` insurance-like rows (fresh, identical stream on every call). */
-export function insuranceSource(n: number, seed = 1): RowSource {
+/**
+ * A seeded row source of `n` insurance-like rows (fresh, identical stream on every call);
+ * `extra` adds that many numeric noise columns (`noise_0`, ...) to widen the table.
+ */
+export function insuranceSource(n: number, seed = 1, extra = 0): RowSource {
   return function* () {
     const rng = createRng(seed);
     const gauss = () => {
@@ -58,13 +61,17 @@ export function insuranceSource(n: number, seed = 1): RowSource {
         vintage,
         claim: rng() < 1 / (1 + Math.exp(-logit)) ? 1 : 0,
       };
+      for (let j = 0; j < extra; j++) row[`noise_${j}`] = gauss();
       yield row;
     }
   };
 }
 
 /** The benchmark model.yml: an MLP like the trainer's default ([64, 32], Adam 1e-3, batch 256). */
-export function insuranceConfig(trainer: Record<string, unknown>, data: Record<string, unknown> = {}): ModelConfig {
+export function insuranceConfig(
+  trainer: Record<string, unknown>,
+  data: Record<string, unknown> = {},
+): ModelConfig {
   return ModelConfigSchema.parse({
     name: 'insurance-risk',
     task: 'binary',

@@ -3,7 +3,8 @@
  * `@tensorflow/tfjs-node` > `@tensorflow/tfjs-backend-wasm` > the pure-JS cpu backend, by what is
  * installed. The native packages download libtensorflow at install time, so they are optional:
  * they are never imported statically, only loaded with a dynamic `import()` when present, and
- * their own `tf` namespace (the one the import returns) is the one used.
+ * their own `tf` namespace (the one the import returns) is the one used. On wasm, kernel fixes
+ * are registered once (see `wasm-kernels.ts`: embedding gradients, fast transposed matmul).
  */
 import { execFile } from 'node:child_process';
 import type * as Tfjs from '@tensorflow/tfjs';

@@ -12,6 +12,7 @@ import type * as Tfjs from '@tensorflow/tfjs';
 import type { Tf } from './backend.js';
 import type { EncodedRows } from './dataset.js';
 import { splitInputs } from './model-builder.js';
+import { predictEncoded } from './predict.js';
 import type { Preprocessor } from './preprocess.js';
 
 /** Options of {@link trainEpoch}. */
@@ -30,8 +31,8 @@ export interface TrainEpochOptions {
   order: Uint32Array;
   /** Batch size. */
   batchSize: number;
-  /** Called after each batch with its 1-based number and loss; return true to stop the epoch. */
-  onBatch?: (batch: number, loss: number) => boolean | undefined;
+  /** Called after each batch with its 1-based number, its loss and the rows done; return true to stop the epoch. */
+  onBatch?: (batch: number, loss: number, samples: number) => boolean | undefined;
 }
 
 /** Runs one epoch; resolves the mean training loss (NaN when stopped before the first batch). */
@@ -74,27 +75,57 @@ export async function trainEpoch(options: TrainEpochOptions): Promise<{ loss: nu
     sum += loss * size;
     seen += size;
     batch++;
-    if (options.onBatch?.(batch, loss)) return { loss: seen > 0 ? sum / seen : Number.NaN, stopped: true };
+    if (options.onBatch?.(batch, loss, seen))
+      return { loss: seen > 0 ? sum / seen : Number.NaN, stopped: true };
   }
   return { loss: seen > 0 ? sum / seen : Number.NaN, stopped: false };
 }
 
-/** Rows per validation chunk. */
-const EVAL_CHUNK = 8192;
+/** tfjs-layers' epsilon: probabilities are clipped to [EPS, 1 - EPS] before taking logs. */
+const EPS = 1e-7;
 
-/** The model's loss (as `evaluate` computes it, regularisation included) over `rows`, in chunks. */
-export async function validationLoss(tf: Tf, model: Tfjs.LayersModel, pre: Preprocessor, rows: EncodedRows): Promise<number> {
-  const width = rows.width;
+/**
+ * The task loss of raw model outputs against training targets, as tfjs-layers computes it:
+ * binary cross-entropy (sigmoid output), sparse categorical cross-entropy (softmax output,
+ * `units` columns), or mean squared error (standardised target). Accumulated in float64.
+ */
+export function taskLoss(
+  task: Preprocessor['label']['task'],
+  out: Float32Array,
+  y: Float32Array,
+  units: number,
+): number {
+  const n = y.length;
+  if (n === 0) return Number.NaN;
   let sum = 0;
-  for (let start = 0; start < rows.n; start += EVAL_CHUNK) {
-    const size = Math.min(EVAL_CHUNK, rows.n - start);
-    const value = tf.tidy(() => {
-      const x = tf.tensor2d(rows.X.slice(start * width, (start + size) * width), [size, width]);
-      const yv = tf.tensor2d(rows.y.slice(start, start + size), [size, 1]);
-      const r = model.evaluate(splitInputs(tf, pre, x), yv, { batchSize: EVAL_CHUNK });
-      return (Array.isArray(r) ? r[0]! : r).dataSync()[0]!;
-    });
-    sum += value * size;
+  if (task === 'binary') {
+    for (let i = 0; i < n; i++) {
+      const p = Math.min(Math.max(out[i]!, EPS), 1 - EPS);
+      sum -= y[i]! > 0.5 ? Math.log(p) : Math.log(1 - p);
+    }
+  } else if (task === 'multiclass') {
+    for (let i = 0; i < n; i++) {
+      let total = 0;
+      for (let k = 0; k < units; k++) total += out[i * units + k]!;
+      const p = Math.min(Math.max(out[i * units + y[i]!]! / total, EPS), 1 - EPS);
+      sum -= Math.log(p);
+    }
+  } else {
+    for (let i = 0; i < n; i++) sum += (out[i]! - y[i]!) ** 2;
   }
-  return sum / rows.n;
+  return sum / n;
+}
+
+/**
+ * The validation loss: the task loss (without the L2 penalty) over `rows`. Computed from
+ * `predictOnBatch` outputs in JS, about 5x faster on wasm than `model.evaluate`.
+ */
+export function validationLoss(
+  tf: Tf,
+  model: Tfjs.LayersModel,
+  pre: Preprocessor,
+  rows: EncodedRows,
+): number {
+  const out = predictEncoded(tf, model, pre, rows.X, rows.n);
+  return taskLoss(pre.label.task, out, rows.y, pre.outputUnits);
 }

@@ -15,8 +15,10 @@ export {
   type Tf,
 } from './backend.js';
 export { type EncodedRows, encodeEvalSource, encodeTrainingSource } from './dataset.js';
+export { trainEpoch, validationLoss } from './epoch-loop.js';
 export { metricsOf } from './evaluate.js';
 export { type FeatureImportance, type ImportanceResult, permutationImportance } from './importance.js';
+export { jsAdamClass } from './js-adam.js';
 export { buildModel, compileModel, lossFor, outputActivation, splitInputs } from './model-builder.js';
 export { type Prediction, predictEncoded, predictRows, toPrediction } from './predict.js';
 export {
@@ -28,6 +30,7 @@ export {
   OTHER,
   Preprocessor,
   type PreprocessorJSON,
+  PreprocessorJSONSchema,
 } from './preprocess.js';
 export {
   DEFAULT_MAX_EMBEDDING,
@@ -48,9 +51,11 @@ export {
   loadModel,
   MODEL_FILES,
   type ModelSignature,
+  ModelSignatureSchema,
   saveModel,
   signatureOf,
 } from './saved-model.js';
+export { dropoutMask, seededDropoutClass } from './seeded-dropout.js';
 export { assignSplit, type SplitName } from './split.js';
 export {
   type EpochRecord,

@@ -7,8 +7,8 @@
 import type * as Tfjs from '@tensorflow/tfjs';
 import type { Task, TrainerSpec } from '../config/model-config.js';
 import type { Tf } from './backend.js';
-import type { Preprocessor } from './preprocess.js';
 import { jsAdamClass } from './js-adam.js';
+import type { Preprocessor } from './preprocess.js';
 import { hash32 } from './random.js';
 import { seededDropoutClass } from './seeded-dropout.js';
 

@@ -49,11 +49,15 @@ export function predictEncoded(
   const out = new Float32Array(n * units);
   for (let start = 0; start < n; start += batchSize) {
     const rows = Math.min(batchSize, n - start);
-    const values = tf.tidy(() => {
+    // predictOnBatch: `predict` would cut the batch into 32-row slices, and a slice of a wasm
+    // tensor copies the whole tensor. The typed array stays out of tidy(), which walks its
+    // result looking for tensors element by element.
+    const y = tf.tidy(() => {
       const x = tf.tensor2d(X.subarray(start * width, (start + rows) * width), [rows, width]);
-      const y = model.predict(splitInputs(tf, pre, x)) as Tfjs.Tensor;
-      return y.dataSync() as Float32Array;
+      return model.predictOnBatch(splitInputs(tf, pre, x)) as Tfjs.Tensor;
     });
+    const values = y.dataSync() as Float32Array;
+    y.dispose();
     out.set(values, start * units);
   }
   return out;

@@ -10,6 +10,7 @@
  * `__other__` — followed by one column per embedding feature holding the category index
  * (0 = `__other__`, i + 1 = `categories[i]`).
  */
+import { z } from 'zod';
 import type { Cell, Row } from '../data/types.js';
 import { DataError } from '../errors.js';
 
@@ -323,23 +324,78 @@ export class Preprocessor {
     };
   }
 
-  /** Rebuilds a preprocessor from {@link Preprocessor.toJSON} output; rejects unknown versions. */
-  static fromJSON(json: unknown): Preprocessor {
-    const j = json as Partial<PreprocessorJSON> | null;
-    if (!j || typeof j !== 'object' || j.format !== 'modelgate-preprocessing') {
-      throw new DataError('not a modelgate preprocessing file (format marker missing)');
+  /**
+   * Rebuilds a preprocessor from {@link Preprocessor.toJSON} output (validated with
+   * {@link PreprocessorJSONSchema}); rejects other formats and versions with a {@link DataError}.
+   * `file` names the source in messages.
+   */
+  static fromJSON(json: unknown, file = 'preprocessing.json'): Preprocessor {
+    const head = json as { format?: unknown; version?: unknown } | null;
+    if (!head || typeof head !== 'object' || head.format !== 'modelgate-preprocessing') {
+      throw new DataError(`${file}: not a modelgate preprocessing file (format marker missing)`);
     }
-    if (j.version !== PREPROCESSOR_VERSION) {
+    if (head.version !== PREPROCESSOR_VERSION) {
       throw new DataError(
-        `preprocessing format version ${String(j.version)} is not supported (this modelgate reads version ${PREPROCESSOR_VERSION})`,
+        `${file}: preprocessing format version ${String(head.version)} is not supported (this modelgate reads version ${PREPROCESSOR_VERSION})`,
       );
     }
-    if (!Array.isArray(j.features) || !j.label || typeof j.label !== 'object') {
-      throw new DataError('preprocessing file lacks `features` or `label`');
+    const parsed = PreprocessorJSONSchema.safeParse(json);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+      throw new DataError(`${file}: invalid preprocessing file: ${problems.slice(0, 5).join('; ')}`);
     }
-    return new Preprocessor(j.features, j.label);
+    return new Preprocessor(parsed.data.features, parsed.data.label);
   }
 }
+
+const NumericFeatureSchema = z
+  .object({
+    name: z.string().min(1),
+    type: z.literal('numeric'),
+    mean: z.number(),
+    std: z.number().positive(),
+    missingIndicator: z.boolean(),
+    nullable: z.boolean(),
+  })
+  .strict();
+
+const CategoricalFeatureSchema = z
+  .object({
+    name: z.string().min(1),
+    type: z.literal('categorical'),
+    encoding: z.enum(['onehot', 'embedding']),
+    categories: z.array(z.string()),
+    embeddingDim: z.number().int().positive().optional(),
+    nullable: z.boolean(),
+  })
+  .strict();
+
+const LabelEncodingSchema = z.discriminatedUnion('task', [
+  z
+    .object({ task: z.literal('binary'), column: z.string(), negative: z.string(), positive: z.string() })
+    .strict(),
+  z
+    .object({ task: z.literal('multiclass'), column: z.string(), classes: z.array(z.string()).min(2) })
+    .strict(),
+  z
+    .object({
+      task: z.literal('regression'),
+      column: z.string(),
+      mean: z.number(),
+      std: z.number().positive(),
+    })
+    .strict(),
+]);
+
+/** zod schema of `preprocessing.json` ({@link PreprocessorJSON}). */
+export const PreprocessorJSONSchema = z
+  .object({
+    format: z.literal('modelgate-preprocessing'),
+    version: z.literal(PREPROCESSOR_VERSION),
+    features: z.array(z.discriminatedUnion('type', [NumericFeatureSchema, CategoricalFeatureSchema])).min(1),
+    label: LabelEncodingSchema,
+  })
+  .strict();
 
 /** Default embedding width for a table of `vocabSize` rows: min(50, ceil(1.6 * vocabSize^0.56)). */
 export function defaultEmbeddingDim(vocabSize: number): number {

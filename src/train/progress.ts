@@ -36,6 +36,8 @@ export interface BatchEvent {
   batch: number;
   /** Batches per epoch. */
   batches: number;
+  /** Training rows processed so far in this epoch. */
+  samples: number;
   /** Loss of this batch, when known. */
   loss?: number;
 }
@@ -129,7 +131,7 @@ export function createProgressReporter(options: ProgressReporterOptions = {}): P
         ? epochTimes.reduce((a, b) => a + b, 0) / epochTimes.length / 1000
         : elapsed / Math.max(frac, 1e-9);
     const eta = perEpoch * (1 - frac) + perEpoch * (e.epochs - e.epoch);
-    const rate = frac > 0 && elapsed > 0 ? `${formatRate(e.batch / elapsed)} batch/s` : '';
+    const rate = elapsed > 0 ? `${formatRate(e.samples / elapsed)} samples/s` : '';
     if (e.loss !== undefined) lastLoss = e.loss;
     const line =
       `epoch ${e.epoch}/${e.epochs} [${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${Math.round(frac * 100)}%` +

@@ -9,6 +9,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as Tfjs from '@tensorflow/tfjs';
+import { z } from 'zod';
 import type { ModelConfig, Task, TrainerSpec } from '../config/model-config.js';
 import type { Row } from '../data/types.js';
 import { DataError, TrainError } from '../errors.js';
@@ -71,6 +72,30 @@ export interface ModelSignature {
   /** Id column passed through by the server, when configured. */
   id?: string;
 }
+
+/** zod schema of `signature.json` ({@link ModelSignature}). */
+export const ModelSignatureSchema = z.object({
+  format: z.literal('modelgate-signature'),
+  version: z.literal(SIGNATURE_VERSION),
+  model: z.string(),
+  inputs: z.array(
+    z.object({
+      name: z.string().min(1),
+      type: z.enum(['numeric', 'categorical']),
+      nullable: z.boolean(),
+      categories: z.array(z.string()).optional(),
+    }),
+  ),
+  output: z.object({
+    task: z.enum(['binary', 'multiclass', 'regression']),
+    label: z.string(),
+    positive_label: z.string().optional(),
+    negative_label: z.string().optional(),
+    threshold: z.number().optional(),
+    classes: z.array(z.string()).optional(),
+  }),
+  id: z.string().optional(),
+});
 
 /** What {@link saveModel} needs from a training result. */
 export interface SavableModel {
@@ -262,13 +287,17 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   const model = await tf.loadLayersModel(
     tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData: weightData.buffer }),
   );
-  const preprocessor = Preprocessor.fromJSON(await readJson(join(dir, MODEL_FILES.preprocessing)));
-  const signature = (await readJson(join(dir, MODEL_FILES.signature))) as ModelSignature;
-  if (signature?.format !== 'modelgate-signature' || signature.version !== SIGNATURE_VERSION) {
+  const preprocessingPath = join(dir, MODEL_FILES.preprocessing);
+  const preprocessor = Preprocessor.fromJSON(await readJson(preprocessingPath), preprocessingPath);
+  const signaturePath = join(dir, MODEL_FILES.signature);
+  const parsed = ModelSignatureSchema.safeParse(await readJson(signaturePath));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new DataError(
-      `${join(dir, MODEL_FILES.signature)} is not a modelgate signature (version ${SIGNATURE_VERSION})`,
+      `${signaturePath}: not a modelgate signature (version ${SIGNATURE_VERSION}): ${problems.slice(0, 5).join('; ')}`,
     );
   }
+  const signature: ModelSignature = parsed.data;
   return {
     predict: (rows) => predictRows(tf, model, preprocessor, rows),
     signature,

@@ -231,7 +231,9 @@ export async function trainTabular(options: TrainOptions): Promise<TrainResult> 
 
   t = performance.now();
   const model = buildModel(tf, pre, spec, config.seed);
-  compileModel(tf, model, pre.label.task, spec, { jsOptimizer: backend.name === 'wasm' || backend.name === 'cpu' });
+  compileModel(tf, model, pre.label.task, spec, {
+    jsOptimizer: backend.name === 'wasm' || backend.name === 'cpu',
+  });
   const train = splits.train;
   const validation = splits.validation;
   const n = train.n;
@@ -245,51 +247,56 @@ export async function trainTabular(options: TrainOptions): Promise<TrainResult> 
   let wait = 0;
   let stoppedEarly = false;
   const order = new Uint32Array(n);
-  for (let epoch = 1; epoch <= spec.epochs; epoch++) {
-    throwIfAborted(signal);
-    const epochStart = performance.now();
-    permutation(order, createRng(hash32(config.seed, 0xe90c, epoch)));
-    const run = await trainEpoch({
-      tf,
-      reuseBuffers: backend.name === 'wasm',
-      model,
-      pre,
-      rows: train,
-      order,
-      batchSize: spec.batch_size,
-      onBatch: (batch, loss) => {
-        emit({ type: 'batch', epoch, epochs: spec.epochs, batch, batches, loss });
-        return signal?.aborted;
-      },
-    });
-    const fitMs = performance.now() - epochStart;
-    if (run.stopped) throwIfAborted(signal);
-    const loss = run.loss;
-    if (!Number.isFinite(loss)) {
-      throw new TrainError(
-        `training loss became ${loss} in epoch ${epoch}; lower trainer.learning_rate or check the data for extreme values`,
-      );
+  try {
+    for (let epoch = 1; epoch <= spec.epochs; epoch++) {
+      throwIfAborted(signal);
+      const epochStart = performance.now();
+      permutation(order, createRng(hash32(config.seed, 0xe90c, epoch)));
+      const run = await trainEpoch({
+        tf,
+        reuseBuffers: backend.name === 'wasm',
+        model,
+        pre,
+        rows: train,
+        order,
+        batchSize: spec.batch_size,
+        onBatch: (batch, loss, samples) => {
+          emit({ type: 'batch', epoch, epochs: spec.epochs, batch, batches, samples, loss });
+          return signal?.aborted;
+        },
+      });
+      const fitMs = performance.now() - epochStart;
+      if (run.stopped) throwIfAborted(signal);
+      const loss = run.loss;
+      if (!Number.isFinite(loss)) {
+        throw new TrainError(
+          `training loss became ${loss} in epoch ${epoch}; lower trainer.learning_rate or check the data for extreme values`,
+        );
+      }
+      const valLoss = validation.n > 0 ? validationLoss(tf, model, pre, validation) : null;
+      const monitored = valLoss ?? loss;
+      if (monitored < best - minDelta) {
+        best = monitored;
+        bestEpoch = epoch;
+        bestWeights = snapshot(model);
+        wait = 0;
+      } else {
+        wait++;
+      }
+      const ms = performance.now() - epochStart;
+      const record: EpochRecord = { epoch, loss, val_loss: valLoss, ms, samples_per_sec: n / (fitMs / 1000) };
+      history.push(record);
+      emit({ type: 'epoch', epochs: spec.epochs, best_epoch: bestEpoch, ...record });
+      if (wait > 0 && wait >= patience && epoch < spec.epochs) {
+        stoppedEarly = true;
+        break;
+      }
     }
-    const valLoss = validation.n > 0 ? await validationLoss(tf, model, pre, validation) : null;
-    const monitored = valLoss ?? loss;
-    if (monitored < best - minDelta) {
-      best = monitored;
-      bestEpoch = epoch;
-      bestWeights = snapshot(model);
-      wait = 0;
-    } else {
-      wait++;
-    }
-    const ms = performance.now() - epochStart;
-    const record: EpochRecord = { epoch, loss, val_loss: valLoss, ms, samples_per_sec: n / (fitMs / 1000) };
-    history.push(record);
-    emit({ type: 'epoch', epochs: spec.epochs, best_epoch: bestEpoch, ...record });
-    if (wait > 0 && wait >= patience && epoch < spec.epochs) {
-      stoppedEarly = true;
-      break;
-    }
+    if (bestWeights && bestEpoch !== history.length) restore(tf, model, bestWeights);
+  } catch (err) {
+    model.dispose();
+    throw err;
   }
-  if (bestWeights && bestEpoch !== history.length) restore(tf, model, bestWeights);
   const trainMs = performance.now() - t;
 
   t = performance.now();

@@ -41,7 +41,8 @@ export function registerFallbackKernels(tf: Tf, backendName: string): void {
         const ids = b.readSync(segmentIds.dataId);
         const inner = x.shape.slice(1).reduce((a, d) => a * d, 1);
         const shape = [numSegments, ...x.shape.slice(1)];
-        const out = x.dtype === 'int32' ? new Int32Array(numSegments * inner) : new Float32Array(numSegments * inner);
+        const out =
+          x.dtype === 'int32' ? new Int32Array(numSegments * inner) : new Float32Array(numSegments * inner);
         for (let i = 0; i < ids.length; i++) {
           const s = ids[i]!;
           if (s < 0 || s >= numSegments) continue;

@@ -24,7 +24,15 @@ describe('createProgressReporter', () => {
     r.onProgress({ type: 'stage', stage: 'fitting preprocessing', rows: 65536 });
     for (let e = 1; e <= 3; e++) {
       for (let b = 1; b <= 10; b++)
-        r.onProgress({ type: 'batch', epoch: e, epochs: 3, batch: b, batches: 10, loss: 0.4 });
+        r.onProgress({
+          type: 'batch',
+          epoch: e,
+          epochs: 3,
+          batch: b,
+          batches: 10,
+          samples: b * 100,
+          loss: 0.4,
+        });
       r.onProgress(epoch(e));
     }
     r.done();
@@ -48,14 +56,15 @@ describe('createProgressReporter', () => {
       redrawMs: 0,
       barWidth: 10,
     });
-    r.onProgress({ type: 'batch', epoch: 1, epochs: 3, batch: 1, batches: 4, loss: 0.9 });
+    r.onProgress({ type: 'batch', epoch: 1, epochs: 3, batch: 1, batches: 4, samples: 256, loss: 0.9 });
     clock = 1000;
-    r.onProgress({ type: 'batch', epoch: 1, epochs: 3, batch: 2, batches: 4, loss: 0.8 });
+    r.onProgress({ type: 'batch', epoch: 1, epochs: 3, batch: 2, batches: 4, samples: 512, loss: 0.8 });
     expect(out).toContain('\r\x1b[2Kepoch 1/3 [#####.....] 50%  loss 0.8000  val_loss -');
+    expect(out).toContain('512 samples/s');
     expect(out).toMatch(/ETA \d+:\d\d/);
     r.onProgress(epoch(1));
     expect(out).toContain('epoch 1/3  loss 0.5000  val_loss 0.6000  1.50s  12,346 samples/s  ETA 0:03\n');
-    r.onProgress({ type: 'batch', epoch: 2, epochs: 3, batch: 1, batches: 4 });
+    r.onProgress({ type: 'batch', epoch: 2, epochs: 3, batch: 1, batches: 4, samples: 256 });
     expect(out.split('\r').at(-1)).toContain('val_loss 0.6000');
     r.done();
     expect(out.endsWith('\n')).toBe(true);

@@ -116,6 +116,32 @@ describe('saveModel / loadModel', () => {
     expect(expected.task === 'regression' && expected.yPred[0]).toBeGreaterThan(500);
   });
 
+  it('validates preprocessing.json and signature.json when loading', async () => {
+    const config = makeConfig({
+      task: 'binary',
+      label: 'y',
+      trainer: { epochs: 1, importance: { enabled: false } },
+    });
+    const result = await trainTabular({ config, train: arraySource(binaryRows(300)), backend: wasm });
+    const dir = await tempDir();
+    await saveModel(dir, result);
+    const prePath = join(dir, MODEL_FILES.preprocessing);
+    const good = await readFile(prePath, 'utf8');
+    const broken = JSON.parse(good);
+    broken.features[0].std = -1;
+    await writeFile(prePath, JSON.stringify(broken));
+    await expect(loadModel(dir, { backend: wasm })).rejects.toThrow(
+      /preprocessing.json: invalid preprocessing file: features.0/,
+    );
+    await writeFile(prePath, good);
+    const sigPath = join(dir, MODEL_FILES.signature);
+    const signature = JSON.parse(await readFile(sigPath, 'utf8'));
+    await writeFile(sigPath, JSON.stringify({ ...signature, version: 2 }));
+    await expect(loadModel(dir, { backend: wasm })).rejects.toThrow(
+      /signature.json: not a modelgate signature/,
+    );
+  });
+
   it('fails clearly on a folder that is not a saved model', async () => {
     const dir = await tempDir();
     await expect(loadModel(dir, { backend: wasm })).rejects.toThrow(DataError);
