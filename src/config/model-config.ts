@@ -9,10 +9,14 @@ export const TaskSchema = z.enum(['binary', 'multiclass', 'regression']).describ
 /** A model task. */
 export type Task = z.infer<typeof TaskSchema>;
 
-const name = z
+/** The rule for model names (they become tags `<name>@vX.Y.Z` and folder names). */
+export const MODEL_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/** A model name. */
+export const ModelNameSchema = z
   .string()
   .regex(
-    /^[a-z0-9][a-z0-9._-]{0,63}$/,
+    MODEL_NAME_PATTERN,
     'must be lowercase letters, digits, ".", "_" or "-" (max 64), starting with a letter or digit',
   );
 
@@ -189,7 +193,7 @@ export type CommandSpec = z.infer<typeof CommandSpecSchema>;
 /** The whole of model.yml. */
 export const ModelConfigSchema = z
   .object({
-    name: name.describe('Model name; versions are tagged `<name>@vX.Y.Z`.'),
+    name: ModelNameSchema.describe('Model name; versions are tagged `<name>@vX.Y.Z`.'),
     task: TaskSchema,
     description: z.string().default(''),
     owners: z.array(z.string()).default([]),

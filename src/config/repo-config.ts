@@ -4,13 +4,7 @@
  * so typos never pass silently.
  */
 import { z } from 'zod';
-
-const modelName = z
-  .string()
-  .regex(
-    /^[a-z0-9][a-z0-9._-]{0,63}$/,
-    'must be lowercase letters, digits, ".", "_" or "-" (max 64), starting with a letter or digit',
-  );
+import { ModelNameSchema } from './model-config.js';
 
 /** How a metric is judged in the gate. */
 export const MetricRuleSchema = z
@@ -37,7 +31,7 @@ export type MetricRule = z.infer<typeof MetricRuleSchema>;
 /** Per-model settings in `.github/modelgate.yml`. */
 export const RepoModelSchema = z
   .object({
-    name: modelName.describe('Model name, equal to `name` in its model.yml.'),
+    name: ModelNameSchema.describe('Model name, equal to `name` in its model.yml.'),
     path: z.string().min(1).describe('Folder holding model.yml, relative to the repository root.'),
     paths: z
       .array(z.string())

@@ -9,6 +9,7 @@ import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/pro
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { loadJsonFile } from '../config/load.js';
+import { MODEL_NAME_PATTERN } from '../config/model-config.js';
 import { MetricMapSchema, RunRecordSchema } from '../config/run-record.js';
 import { RegistryError } from '../errors.js';
 import type { ModelVersion, RegisterOptions, Registry } from './registry.js';
@@ -40,7 +41,7 @@ export class LocalRegistry implements Registry {
   }
 
   private modelDir(model: string): string {
-    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(model))
+    if (!MODEL_NAME_PATTERN.test(model))
       throw new RegistryError(`invalid model name ${JSON.stringify(model)}`);
     return join(this.root, 'models', model);
   }
