@@ -168,3 +168,27 @@ export interface GateResult {
   /** Who approved, once a reviewer accepted a `needs-approval` verdict. */
   approver?: string;
 }
+
+/**
+ * Per-example evaluation data of one run (from its predictions file): what the paired bootstrap
+ * resamples and what ROC / PR / calibration curves are drawn from. Arrays are aligned by row.
+ */
+export interface Examples {
+  task: 'binary' | 'multiclass' | 'regression';
+  /** Row ids (the model's `data.id` column), or null when the predictions have none. */
+  ids: (string | null)[] | null;
+  /** True labels: 0/1 (binary), class index into `classes` (multiclass), value (regression). */
+  yTrue: Float64Array;
+  /** Binary: P(positive). */
+  score?: Float64Array;
+  /** Multiclass: probabilities, row-major n x classes.length. */
+  proba?: Float64Array;
+  /** Multiclass: class names in `proba` column order. */
+  classes?: string[];
+  /** Regression: predictions. */
+  yPred?: Float64Array;
+  /** Binary decision threshold. */
+  threshold: number;
+  /** Slice column values per row (strings; null for missing). */
+  slices: Record<string, (string | null)[]>;
+}
