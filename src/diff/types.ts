@@ -17,7 +17,14 @@ export type Direction = 'higher' | 'lower';
  * - `new`: only the candidate has it (or there is no baseline); `removed`: only the baseline has it;
  * - `undefined`: a value is null (e.g. roc_auc with one class) so no delta exists.
  */
-export type MetricStatus = 'improved' | 'regressed' | 'within-noise' | 'unchanged' | 'new' | 'removed' | 'undefined';
+export type MetricStatus =
+  | 'improved'
+  | 'regressed'
+  | 'within-noise'
+  | 'unchanged'
+  | 'new'
+  | 'removed'
+  | 'undefined';
 
 /** A slice a metric was computed on: the slice column and one of its values. */
 export interface SliceRef {
