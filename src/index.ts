@@ -2,11 +2,14 @@
  * modelgate's library entry point: config schemas and loaders, data readers, metrics, the tfjs
  * trainer and command mode, runs, and the model registry. The CLI (`modelgate`) is built on these.
  */
+export * from './card/index.js';
 export * from './config/index.js';
 export * from './data/index.js';
+export * from './diff/index.js';
 export * from './errors.js';
 export * from './metrics/index.js';
 export * from './registry/index.js';
+export * from './report/index.js';
 export { type EvaluateRunOptions, type Evaluation, evaluateRun } from './runs/evaluate-run.js';
 export {
   binaryLabel,

@@ -5,6 +5,7 @@
  */
 import type { ModelConfig } from '../config/model-config.js';
 import type { RunRecord } from '../config/run-record.js';
+import { flattenParams } from '../diff/params-diff.js';
 import type { GateResult } from '../diff/types.js';
 import type { ModelSignature } from '../train/saved-model.js';
 import { cardCaveats, SMALL_SLICE_ROWS } from './card-caveats.js';
@@ -131,7 +132,7 @@ function modelDetails(inputs: CardInputs, version: string | null, tag: string | 
     runner: env.runner,
     node: env.node,
     command: run.mode === 'command' ? (run.command?.run ?? model.command?.run ?? null) : null,
-    params: flattenParams(run.params),
+    params: paramRows(run.params),
     threshold: run.task === 'binary' ? (numberParam(run.params['threshold']) ?? model.threshold) : null,
     status: run.status,
   };
@@ -141,19 +142,16 @@ function numberParam(v: unknown): number | undefined {
   return typeof v === 'number' ? v : undefined;
 }
 
-/** Flattens nested parameters to dotted names; arrays and leaves become text. */
-export function flattenParams(params: Record<string, unknown>, prefix = ''): CardNameValue[] {
-  const out: CardNameValue[] = [];
-  for (const [key, value] of Object.entries(params)) {
-    const name = prefix ? `${prefix}.${key}` : key;
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const nested = flattenParams(value as Record<string, unknown>, name);
-      out.push(...(nested.length > 0 ? nested : [{ name, value: '{}' }]));
-    } else {
-      out.push({ name, value: typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)) });
-    }
-  }
-  return out;
+/**
+ * The training parameters table: the dotted paths of {@link flattenParams} (the one the run diff
+ * uses, so a card and a diff name parameters alike), each value as text: strings as they are, every
+ * other value as JSON (`[32,16]`, `null`). An empty nested object has no leaves and no row.
+ */
+export function paramRows(params: Record<string, unknown>): CardNameValue[] {
+  return Array.from(flattenParams(params), ([name, value]) => ({
+    name,
+    value: typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)),
+  }));
 }
 
 function dataset(split: 'train' | 'eval', fp: NonNullable<RunRecord['data']['train']>): CardDataset {

@@ -6,7 +6,7 @@
  */
 import type { HelperOptions } from 'handlebars';
 import { formatMetric } from '../runs/format.js';
-import { escapeMarkdown, escapeMarkdownBlock, markdownCode, toText } from './escape-markdown.js';
+import { markdownBlock, markdownCode, markdownText, toText } from './escape-markdown.js';
 import { yamlScalar } from './escape-yaml.js';
 
 type Helper = (...args: unknown[]) => unknown;
@@ -46,7 +46,7 @@ function printed(args: unknown[]): { value: unknown; values: unknown[]; hash: Re
 
 /** Formats a number: `digits` fixed decimals when given, else 4 decimals as run tables do; text is escaped. */
 function formatNumber(value: unknown, digits: unknown): string {
-  if (typeof value !== 'number') return value === null || value === undefined ? 'n/a' : escapeMarkdown(value);
+  if (typeof value !== 'number') return value === null || value === undefined ? 'n/a' : markdownText(value);
   if (typeof digits === 'number' && Number.isFinite(value))
     return value.toFixed(Math.max(0, Math.min(20, digits)));
   return formatMetric(value);
@@ -81,11 +81,11 @@ export const SAFE_OUTPUT_HELPERS: ReadonlySet<string> = new Set([
 /** The card helpers, by name. The printing ones throw {@link CardFieldError} for an undefined value. */
 export const CARD_HELPERS: Readonly<Record<string, Helper>> = {
   /** Inline markdown text, safe in table cells. */
-  md: (...args) => escapeMarkdown(printed(args).value),
+  md: (...args) => markdownText(printed(args).value),
   /** Alias of `md`, for table cells. */
-  cell: (...args) => escapeMarkdown(printed(args).value),
+  cell: (...args) => markdownText(printed(args).value),
   /** Multi-paragraph markdown text. */
-  mdBlock: (...args) => escapeMarkdownBlock(printed(args).value),
+  mdBlock: (...args) => markdownBlock(printed(args).value),
   /** An inline code span. */
   code: (...args) => markdownCode(printed(args).value),
   /** An inline code span inside a table cell. */
@@ -120,7 +120,7 @@ export const CARD_HELPERS: Readonly<Record<string, Helper>> = {
     const sep = values[1] === undefined ? ', ' : toText(values[1]);
     const item = hash['code']
       ? (v: unknown) => markdownCode(v, { cell: Boolean(hash['cell']) })
-      : (v: unknown) => escapeMarkdown(v);
+      : (v: unknown) => markdownText(v);
     return list.map(item).join(sep);
   },
   /** `(eq a b)`: strict equality, for `{{#if (eq model.task "binary")}}`. */

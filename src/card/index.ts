@@ -1,9 +1,10 @@
 /**
  * Model cards (Mitchell et al., 2019): a view model built from a run record and its model.yml, and
  * its rendering through Handlebars templates (GitHub markdown or a Hugging Face card), with every
- * user-controlled string escaped for markdown or YAML. See docs/model-cards.md.
+ * user-controlled string escaped for markdown (with the shared escaper of `src/report/escape.ts`)
+ * or YAML. See docs/model-cards.md.
  */
-export { buildCardContext, type CardInputs, flattenParams } from './build-context.js';
+export { buildCardContext, type CardInputs, paramRows } from './build-context.js';
 export { type CaveatInputs, cardCaveats, SMALL_SLICE_ROWS } from './card-caveats.js';
 export {
   huggingFaceMetrics,
@@ -18,15 +19,7 @@ export {
   topFeatures,
 } from './card-metrics.js';
 export { type CardTemplate, compileCardTemplate } from './compile-template.js';
-export {
-  breakMentions,
-  escapeMarkdown,
-  escapeMarkdownBlock,
-  MENTION_BREAK,
-  markdownCode,
-  stripControls,
-  toText,
-} from './escape-markdown.js';
+export { markdownBlock, markdownCode, markdownText, toText } from './escape-markdown.js';
 export { yamlScalar } from './escape-yaml.js';
 export { CARD_HELPERS, CardFieldError, formatBytes, SAFE_OUTPUT_HELPERS } from './helpers.js';
 export { type RenderCardOptions, renderCard } from './render-card.js';

@@ -22,6 +22,7 @@ import { evaluatePredictionsFile } from '../runs/predictions.js';
 import { runTraining } from '../runs/run-training.js';
 import type { BackendRequest } from '../train/backend.js';
 import { type CommandSpec, numberOption, type ParsedArgs } from './args.js';
+import { cardCommand, diffCommand } from './diff-commands.js';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 const str = (a: ParsedArgs, k: string): string | undefined =>
@@ -336,6 +337,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   train,
   evaluate,
   metrics,
+  diffCommand,
+  cardCommand,
   register,
   versions,
   check,

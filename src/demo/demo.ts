@@ -12,11 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseDocument } from 'yaml';
 import type { CliIo } from '../cli/args.js';
-import type { RunRecord } from '../config/run-record.js';
+import { diffAndRender, diffSummary } from '../cli/diff-commands.js';
+import { loadYamlFile } from '../config/load.js';
+import { RepoConfigSchema } from '../config/repo-config.js';
 import { writeRows } from '../data/write-rows.js';
 import { ModelgateError } from '../errors.js';
-import { metricDirection } from '../metrics/index.js';
 import { LocalRegistry } from '../registry/local-registry.js';
+import { renderPrComment } from '../report/index.js';
 import { formatMetric, runSummary, textTable } from '../runs/format.js';
 import { runTraining } from '../runs/run-training.js';
 import type { BackendRequest } from '../train/backend.js';
@@ -32,6 +34,8 @@ export interface DemoOptions {
   rows?: number;
   /** Force a tfjs backend. */
   backend?: BackendRequest;
+  /** Paired bootstrap resamples (default 1000). */
+  resamples?: number;
   /** Output. */
   io: CliIo;
 }
@@ -50,22 +54,6 @@ export function packageRoot(): string {
 
 async function git(cwd: string, ...args: string[]): Promise<void> {
   await exec('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
-}
-
-/** Differences between two runs' overall metrics, direction-aware. */
-export function compareRuns(baseline: RunRecord, candidate: RunRecord): string[][] {
-  const names = [
-    ...new Set([...Object.keys(baseline.metrics.overall), ...Object.keys(candidate.metrics.overall)]),
-  ];
-  return names.map((name) => {
-    const b = baseline.metrics.overall[name] ?? null;
-    const c = candidate.metrics.overall[name] ?? null;
-    if (b === null || c === null) return [name, formatMetric(b), formatMetric(c), 'n/a', ''];
-    const delta = c - b;
-    const better = metricDirection(name) === 'higher' ? delta > 0 : delta < 0;
-    const mark = Math.abs(delta) < 1e-12 ? '=' : better ? 'better' : 'worse';
-    return [name, formatMetric(b), formatMetric(c), `${delta >= 0 ? '+' : ''}${formatMetric(delta)}`, mark];
-  });
 }
 
 /** Runs the demo and prints each step. */
@@ -142,19 +130,54 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const candidate = await runTraining({ ...common, outDir: join(dir, '.modelgate', 'runs', 'candidate') });
   io.out(runSummary(candidate.record, relative(dir, candidate.dir)));
 
-  step(7, `Compare the candidate with ${v1.tag}`);
-  const base = await registry.runRecord('risk', '1.0.0');
-  say(textTable(['metric', v1.tag, 'candidate', 'delta', ''], compareRuns(base, candidate.record)));
-  const gaps = (r: RunRecord) => r.metrics.slices.find((s) => s.column === 'gender')?.gaps ?? {};
-  const gb = gaps(base);
-  const gc = gaps(candidate.record);
-  say('');
+  step(7, `Compare the candidate with ${v1.tag}: paired bootstrap, gate verdict (.github/modelgate.yml)`);
+  const repo = await loadYamlFile(join(dir, '.github', 'modelgate.yml'), RepoConfigSchema);
+  const repoModel = repo.models.find((m) => m.name === 'risk');
+  const compared = await diffAndRender({
+    baselineDir: await registry.materialise('risk', v1.version),
+    baselineVersion: v1.version,
+    candidateDir: candidate.dir,
+    ...(repoModel ? { repoModel } : {}),
+    resamples: options.resamples ?? 1000,
+  });
+  io.out(diffSummary(compared.diff, compared.gate));
+  const gaps = compared.diff.fairness.filter((f) => f.column === 'gender');
+  if (gaps.length > 0) {
+    say('');
+    say(
+      textTable(
+        ['fairness (gender)', v1.tag, 'candidate', 'limit'],
+        gaps.map((g) => [
+          g.name,
+          formatMetric(g.baseline),
+          formatMetric(g.candidate),
+          g.limit === null ? '-' : formatMetric(g.limit),
+        ]),
+      ),
+    );
+  }
+
+  step(8, 'Write the pull-request report, the HTML report and the model card');
+  const reports = join(dir, 'reports');
+  await mkdir(reports, { recursive: true });
+  await writeFile(join(reports, 'pr-comment.md'), `${renderPrComment([compared.markdown])}\n`);
+  await writeFile(join(reports, 'report.html'), compared.html());
+  await writeFile(join(reports, 'model-card.md'), compared.card);
   say(
-    textTable(
-      ['fairness (gender)', v1.tag, 'candidate'],
-      Object.keys({ ...gb, ...gc }).map((k) => [k, formatMetric(gb[k]), formatMetric(gc[k])]),
-    ),
+    `${join(reports, 'pr-comment.md')}   the sticky pull-request comment (markdown, ${compared.markdown.length} characters)`,
+  );
+  say(`${join(reports, 'report.html')}     the self-contained HTML report (open it in a browser)`);
+  say(`${join(reports, 'model-card.md')}   the candidate's model card`);
+  const verdict = compared.gate.verdict;
+  say(
+    verdict === 'needs-approval'
+      ? `\nOn GitHub the check "modelgate/risk" would wait for an approving review from ${repoModel?.approvers.join(', ') || 'a maintainer'} before the merge.`
+      : verdict === 'fail'
+        ? '\nOn GitHub the check "modelgate/risk" would fail and block the merge.'
+        : '\nOn GitHub the check "modelgate/risk" would pass.',
   );
   say(`\nThe demo repository stays in ${dir} (runs in .modelgate/runs, versions in .modelgate/models).`);
-  say('Next in the loop (later releases): gate verdict, model card, release, serving and drift monitoring.');
+  say(
+    'Next in the loop (later releases): the GitHub App and Actions, release, serving and drift monitoring.',
+  );
 }

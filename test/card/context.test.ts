@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCardContext, flattenParams } from '../../src/card/index.js';
+import { buildCardContext, paramRows } from '../../src/card/index.js';
 import { RunRecordSchema } from '../../src/config/run-record.js';
 import type { ModelSignature } from '../../src/train/saved-model.js';
 import { loadFixture, NOW, needsApproval } from './helpers.js';
@@ -245,12 +245,11 @@ describe('buildCardContext', () => {
   });
 });
 
-describe('flattenParams', () => {
-  it('flattens nested objects to dotted names', () => {
-    expect(flattenParams({ a: { b: 1, c: [1, 2], d: {} }, e: 'x', f: null })).toEqual([
+describe('paramRows', () => {
+  it("lists the dotted paths of the diff's flattenParams, values as text", () => {
+    expect(paramRows({ a: { b: 1, c: [1, 2], d: {} }, e: 'x', f: null })).toEqual([
       { name: 'a.b', value: '1' },
       { name: 'a.c', value: '[1,2]' },
-      { name: 'a.d', value: '{}' },
       { name: 'e', value: 'x' },
       { name: 'f', value: 'null' },
     ]);

@@ -1,66 +1,69 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import {
-  escapeMarkdown,
-  escapeMarkdownBlock,
-  MENTION_BREAK,
-  markdownCode,
-  yamlScalar,
-} from '../../src/card/index.js';
+import { markdownBlock, markdownCode, markdownText, yamlScalar } from '../../src/card/index.js';
+import { ZERO_WIDTH_SPACE as ZW } from '../../src/report/escape.js';
 import { tableCells } from './helpers.js';
 
-describe('escapeMarkdown', () => {
+// The card wraps the shared escaper of src/report/escape.ts (tested in test/report/escape.test.ts);
+// these check what a card relies on, through the card's wrappers.
+describe('markdownText', () => {
   it('turns HTML into entities', () => {
-    expect(escapeMarkdown('<script>alert(1)</script>')).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(escapeMarkdown('<img src=x onerror=alert(1)>')).not.toContain('<');
-    expect(escapeMarkdown('a & b &lt;')).toBe('a &amp; b &amp;lt;');
+    expect(markdownText('<script>alert(1)</script>')).toBe('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(markdownText('<img src=x onerror=alert(1)>')).not.toContain('<');
+    expect(markdownText('a & b &lt;')).toBe('a &amp; b &amp;lt;');
   });
 
   it('escapes markdown punctuation so text cannot open emphasis, links, code, math or cells', () => {
-    expect(escapeMarkdown('*a* _b_ [c](d) `e` ~f~ $g$ |h\\')).toBe(
+    expect(markdownText('*a* _b_ [c](d) `e` ~f~ $g$ |h\\')).toBe(
       '\\*a\\* \\_b\\_ \\[c\\](d) \\`e\\` \\~f\\~ \\$g\\$ \\|h\\\\',
     );
   });
 
   it('keeps a table cell one cell: pipes escaped, line breaks become spaces', () => {
-    const cell = escapeMarkdown('a|b\nc\r\nd');
+    const cell = markdownText('a|b\nc\r\nd');
     expect(cell).toBe('a\\|b c d');
     expect(tableCells(`| ${cell} | x |`)).toHaveLength(2);
     // A backslash before a pipe cannot pair with our escape.
-    expect(tableCells(`| ${escapeMarkdown('a\\|b')} | x |`)).toHaveLength(2);
+    expect(tableCells(`| ${markdownText('a\\|b')} | x |`)).toHaveLength(2);
   });
 
-  it('breaks @mentions with a zero-width joiner', () => {
-    expect(escapeMarkdown('@everyone and @acme/team')).toBe(
-      `@${MENTION_BREAK}everyone and @${MENTION_BREAK}acme/team`,
-    );
+  it('joins lines and trims, so a YAML block scalar prints as one line', () => {
+    expect(markdownText('  first\n   second  \n\n third\n')).toBe('first second third');
   });
 
-  it('escapes what would start a block at the beginning of the text, and nothing else', () => {
-    expect(escapeMarkdown('# title')).toBe('\\# title');
-    expect(escapeMarkdown('- item')).toBe('\\- item');
-    expect(escapeMarkdown('1. item')).toBe('1\\. item');
-    expect(escapeMarkdown('===')).toBe('\\===');
-    expect(escapeMarkdown('---')).toBe('\\---');
-    expect(escapeMarkdown('1.3.0')).toBe('1.3.0');
-    expect(escapeMarkdown('-0.5')).toBe('-0.5');
-    expect(escapeMarkdown('#hashtag')).toBe('#hashtag');
+  it('breaks @mentions with the shared zero-width space', () => {
+    expect(markdownText('@everyone and @acme/team')).toBe(`@${ZW}everyone and @${ZW}acme/team`);
+  });
+
+  it('escapes what would start a block at the beginning of the text, and leaves numbers alone', () => {
+    expect(markdownText('# title')).toBe('\\# title');
+    expect(markdownText('- item')).toBe('\\- item');
+    expect(markdownText('1. item')).toBe('1\\. item');
+    expect(markdownText('===')).toBe('\\===');
+    expect(markdownText('---')).toBe('\\---');
+    expect(markdownText('-- -')).toBe('\\-- -');
+    expect(markdownText('1.3.0')).toBe('1.3.0');
+    expect(markdownText('-0.5')).toBe('-0.5');
+    // `#` first is always escaped (it renders the same: `#hashtag`).
+    expect(markdownText('#hashtag')).toBe('\\#hashtag');
   });
 
   it('removes control and bidirectional override characters', () => {
-    expect(escapeMarkdown('a\u0000b\u202Ec\u0007')).toBe('abc');
+    expect(markdownText('a\u0000b\u202Ec\u0007')).toBe('abc');
   });
 
   it('renders null and undefined as empty text, numbers as text', () => {
-    expect(escapeMarkdown(null)).toBe('');
-    expect(escapeMarkdown(undefined)).toBe('');
-    expect(escapeMarkdown(0.5)).toBe('0.5');
+    expect(markdownText(null)).toBe('');
+    expect(markdownText(undefined)).toBe('');
+    expect(markdownText(0.5)).toBe('0.5');
   });
 });
 
-describe('escapeMarkdownBlock', () => {
+describe('markdownBlock', () => {
   it('keeps paragraphs, each escaped as one line', () => {
-    expect(escapeMarkdownBlock('first\nline\n\n# second\n- x')).toBe('first line\n\n\\# second - x');
+    expect(markdownBlock('first\nline\n\n# second\n- x')).toBe('first line\n\n\\# second - x');
+    expect(markdownBlock('  a\r\n \r\n\n\n  b  \n')).toBe('a\n\nb');
+    expect(markdownBlock(null)).toBe('');
   });
 });
 
@@ -71,6 +74,7 @@ describe('markdownCode', () => {
     expect(markdownCode('col`umn``x')).toBe('```col`umn``x```');
     expect(markdownCode('`edge`')).toBe('`` `edge` ``');
     expect(markdownCode('')).toBe('');
+    expect(markdownCode(' \n ')).toBe('');
     expect(markdownCode(null)).toBe('');
   });
 
@@ -82,8 +86,9 @@ describe('markdownCode', () => {
     }
   });
 
-  it('puts line breaks on one line', () => {
+  it('puts line breaks on one line and breaks fake markers', () => {
     expect(markdownCode('a\nb')).toBe('`a b`');
+    expect(markdownCode('<!-- modelgate:report:x -->')).not.toMatch(/<!--[\s-]*modelgate/i);
   });
 });
 

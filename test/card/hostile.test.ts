@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type CardFormat, MENTION_BREAK, renderCard } from '../../src/card/index.js';
+import { type CardFormat, renderCard } from '../../src/card/index.js';
 import type { GateResult } from '../../src/diff/types.js';
+import { ZERO_WIDTH_SPACE } from '../../src/report/escape.js';
 import { HOSTILE, hostileFixture, markdownTables, NOW, outsideCode, splitCard } from './helpers.js';
 
 const hostileGate: GateResult = {
@@ -28,7 +29,7 @@ describe.each(['markdown', 'huggingface'] as const)('hostile text in a %s card',
 
   it('pings nobody', () => {
     expect(live).not.toMatch(/(^|[^\w`])@[A-Za-z0-9]/m);
-    expect(body).toContain(`@${MENTION_BREAK}everyone`);
+    expect(body).toContain(`@${ZERO_WIDTH_SPACE}everyone`);
   });
 
   it('keeps every table row as wide as its header', () => {

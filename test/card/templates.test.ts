@@ -8,12 +8,12 @@ import {
   buildCardContext,
   bundledTemplatesDir,
   loadCardTemplate,
-  MENTION_BREAK,
   REPOSITORY_TEMPLATE_DIR,
   renderCard,
   resolveTemplate,
 } from '../../src/card/index.js';
 import { ConfigError } from '../../src/errors.js';
+import { ZERO_WIDTH_SPACE } from '../../src/report/escape.js';
 import { loadFixture, NOW } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -141,11 +141,11 @@ describe('escaping in user templates', () => {
 
   it('markdown-escapes a bare {{value}} and the output of non-escaping helpers', () => {
     expect(render('{{model.description}}')).toBe(
-      `&lt;b&gt;bold&lt;/b&gt; \\| @${MENTION_BREAK}team \\*x\\*\n`,
+      `&lt;b&gt;bold&lt;/b&gt; \\| @${ZERO_WIDTH_SPACE}team \\*x\\*\n`,
     );
     expect(render('{{lookup model "description"}}')).toBe(render('{{model.description}}'));
     expect(render('{{#each model.owners}}{{this}};{{/each}}')).toBe(
-      `@${MENTION_BREAK}acme/risk-modelling;jdoe;\n`,
+      `@${ZERO_WIDTH_SPACE}acme/risk-modelling;jdoe;\n`,
     );
   });
 
@@ -160,7 +160,7 @@ describe('escaping in user templates', () => {
     expect(render('{{num 0.123456}} {{num 0.5 digits=2}} {{num null}} {{int 20000}} {{bytes 1134854}}')).toBe(
       '0.1235 0.50 n/a 20,000 1.1 MB\n',
     );
-    expect(render('{{join model.owners " / "}}')).toBe(`@${MENTION_BREAK}acme/risk-modelling / jdoe\n`);
+    expect(render('{{join model.owners " / "}}')).toBe(`@${ZERO_WIDTH_SPACE}acme/risk-modelling / jdoe\n`);
     expect(render('{{join model.owners code=true}}')).toBe('`@acme/risk-modelling`, `jdoe`\n');
     expect(
       render('{{#if (eq model.task "binary")}}yes{{/if}}{{#if (ne model.task "binary")}}no{{/if}}'),

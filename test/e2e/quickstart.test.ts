@@ -40,8 +40,9 @@ describe('npm start (modelgate demo)', () => {
     );
     expect(stdout).toContain('registered risk@v1.0.0');
     expect(stdout).toMatch(/== 7\. Compare the candidate with risk@v1\.0\.0/);
-    expect(stdout).toMatch(/roc_auc\s+0\.\d{4}\s+0\.\d{4}\s+[+-]0\.\d{4}/);
-    expect(stdout).toMatch(/demographic_parity_difference\s+0\.\d{4}\s+0\.\d{4}/);
+    expect(stdout).toMatch(/roc_auc\s+0\.\d{4}\s+0\.\d{4}\s+[+-]0\.\d{4}\s+\[-?0\.\d{4}, -?0\.\d{4}\]/);
+    expect(stdout).toMatch(/demographic_parity_difference\s+0\.\d{4}\s+0\.\d{4}\s+0\.1000/);
+    expect(stdout).toMatch(/^verdict: (pass|needs-approval|fail) /m);
 
     const version = JSON.parse(
       await readFile(join(dir, '.modelgate', 'models', 'risk', '1.0.0', 'version.json'), 'utf8'),
@@ -64,6 +65,11 @@ describe('npm start (modelgate demo)', () => {
     expect(candidate.git.sha).toBe(commits[0]!.split(' ')[0]);
     expect(baseline.git.sha).toBe(commits[1]!.split(' ')[0]);
     expect(candidate.git.branch).toBe('tune/wider-mlp');
+    const comment = await readFile(join(dir, 'reports', 'pr-comment.md'), 'utf8');
+    expect(comment.match(/<!-- modelgate:report:risk -->/g)).toHaveLength(1);
+    const card = await readFile(join(dir, 'reports', 'model-card.md'), 'utf8');
+    expect(card).toContain(candidate.id);
+    expect(await readFile(join(dir, 'reports', 'report.html'), 'utf8')).toContain('<svg');
   }, 180_000);
 });
 
