@@ -11,11 +11,12 @@ import { compareRunFolders } from '../diff/index.js';
 import type { GateResult, RunDiff } from '../diff/types.js';
 import { UsageError } from '../errors.js';
 import { LocalRegistry } from '../registry/local-registry.js';
+import type { ModelVersion } from '../registry/registry.js';
 import { parseVersionTag } from '../registry/semver.js';
 import { renderHtmlReport, renderModelReport } from '../report/index.js';
 import { formatMetric, textTable } from '../runs/format.js';
 import { findRepoRoot } from '../runs/run-training.js';
-import { type CommandSpec, numberOption, type ParsedArgs } from './args.js';
+import { type CliIo, type CommandSpec, numberOption, type ParsedArgs } from './args.js';
 
 const str = (a: ParsedArgs, k: string): string | undefined =>
   typeof a[k] === 'string' ? (a[k] as string) : undefined;
@@ -204,6 +205,26 @@ export async function diffAndRender(options: {
   });
   const html = () => renderHtmlReport({ diff, gate, card, examples, history: hist });
   return { diff, gate, card, markdown, html };
+}
+
+/**
+ * The model card of a version, rendered with its version and approver: the audit record stored with
+ * it (`model-card.md`). A run without its model.yml copy gets no card (with a warning).
+ */
+export async function versionCard(
+  runDir: string,
+  entry: ModelVersion,
+  io: CliIo,
+): Promise<Record<string, string>> {
+  if (!existsSync(join(runDir, 'model.yml'))) {
+    io.err(`warning: ${runDir} has no model.yml; ${entry.tag} is registered without a model card\n`);
+    return {};
+  }
+  const card = await cardOfRun(runDir, {
+    version: entry.version,
+    ...(entry.approver ? { approver: entry.approver } : {}),
+  });
+  return { 'model-card.md': card };
 }
 
 export const diffCommand: CommandSpec = {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseDocument } from 'yaml';
 import type { CliIo } from '../cli/args.js';
-import { diffAndRender, diffSummary } from '../cli/diff-commands.js';
+import { diffAndRender, diffSummary, versionCard } from '../cli/diff-commands.js';
 import { loadYamlFile } from '../config/load.js';
 import { RepoConfigSchema } from '../config/repo-config.js';
 import { writeRows } from '../data/write-rows.js';
@@ -112,8 +112,12 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 
   step(4, 'Register it as risk@v1.0.0 in the local registry (.modelgate/)');
   const registry = new LocalRegistry(join(dir, '.modelgate'));
-  const v1 = await registry.register(baseline.dir, { version: '1.0.0', notes: 'baseline' });
-  say(`registered ${v1.tag} (run ${v1.run_id}, git ${v1.git_sha?.slice(0, 7) ?? 'n/a'})`);
+  const v1 = await registry.register(baseline.dir, {
+    version: '1.0.0',
+    notes: 'baseline',
+    extraFiles: (entry) => versionCard(baseline.dir, entry, io),
+  });
+  say(`registered ${v1.tag} (run ${v1.run_id}, git ${v1.git_sha?.slice(0, 7) ?? 'n/a'}) with its model card`);
 
   step(5, 'Propose a change on a branch: a wider MLP with a lower learning rate');
   if (useGit) await git(dir, 'checkout', '-q', '-b', 'tune/wider-mlp');

@@ -119,7 +119,19 @@ export class LocalRegistry implements Registry {
     // Unique per call: two registrations in the same process and millisecond must not share it.
     const tmp = join(dir, `.tmp-${version}-${process.pid}-${randomBytes(6).toString('hex')}`);
     await cp(runDir, tmp, { recursive: true });
-    await writeFile(join(tmp, 'version.json'), `${JSON.stringify(entry, null, 2)}\n`);
+    try {
+      await writeFile(join(tmp, 'version.json'), `${JSON.stringify(entry, null, 2)}\n`);
+      const extra = options.extraFiles ? await options.extraFiles(entry) : {};
+      for (const [name, text] of Object.entries(extra)) {
+        if (name.includes('/') || name.includes('\\') || name.startsWith('.')) {
+          throw new RegistryError(`invalid extra file name ${JSON.stringify(name)}`);
+        }
+        await writeFile(join(tmp, name), text);
+      }
+    } catch (e) {
+      await rm(tmp, { recursive: true, force: true });
+      throw e;
+    }
     try {
       await rename(tmp, join(dir, version));
     } catch (e) {

@@ -37,6 +37,11 @@ export interface RegisterOptions {
   approver?: string;
   /** Notes to record. */
   notes?: string;
+  /**
+   * Extra files for the version folder (e.g. the model card rendered with the decided version),
+   * written before the version becomes visible. Keys are file names inside the folder.
+   */
+  extraFiles?: (entry: ModelVersion) => Promise<Record<string, string>>;
 }
 
 /** Where model versions live. */

@@ -189,6 +189,14 @@ describe('modelgate diff', () => {
   });
 });
 
+describe('modelgate register', () => {
+  it('stores the model card, rendered with the version, in the version folder', async () => {
+    const card = await readFile(join(tmp, '.modelgate', 'models', 'risk', '1.0.0', 'model-card.md'), 'utf8');
+    expect(card).toContain('1.0.0');
+    expect(card.toLowerCase()).toContain('intended use');
+  });
+});
+
 describe('modelgate card', () => {
   it('renders the markdown card with the Mitchell et al. sections', async () => {
     const r = io(tmp);

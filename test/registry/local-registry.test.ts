@@ -155,4 +155,24 @@ describe('LocalRegistry', () => {
     expect((await registry.latest('risk'))?.tag).toBe('risk@v1.10.0');
     expect((await registry.register(await run())).version).toBe('1.11.0');
   });
+
+  it('writes extra files with the decided version atomically, and leaves nothing behind when they fail', async () => {
+    const { registry, run } = await setup();
+    const v = await registry.register(await run(), {
+      extraFiles: async (entry) => ({ 'model-card.md': `# card of ${entry.tag}\n` }),
+    });
+    expect(await registry.readFile('risk', v.version, 'model-card.md')).toBe('# card of risk@v1.0.0\n');
+    await expect(
+      registry.register(await run(), { extraFiles: async () => ({ '../evil.md': 'x' }) }),
+    ).rejects.toThrow(/invalid extra file name/);
+    await expect(
+      registry.register(await run(), {
+        extraFiles: async () => {
+          throw new Error('card failed');
+        },
+      }),
+    ).rejects.toThrow('card failed');
+    expect(await registryFiles(registry, 'risk')).toEqual(['1.0.0']);
+    expect(await registry.latest('risk')).toMatchObject({ version: '1.0.0' });
+  });
 });
