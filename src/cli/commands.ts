@@ -23,6 +23,7 @@ import { runTraining } from '../runs/run-training.js';
 import type { BackendRequest } from '../train/backend.js';
 import { type CommandSpec, numberOption, type ParsedArgs } from './args.js';
 import { cardCommand, diffCommand, versionCard } from './diff-commands.js';
+import { driftCommand, profileCommand } from './drift-commands.js';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 const str = (a: ParsedArgs, k: string): string | undefined =>
@@ -340,6 +341,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   metrics,
   diffCommand,
   cardCommand,
+  profileCommand,
+  driftCommand,
   register,
   versions,
   check,

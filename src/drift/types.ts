@@ -84,7 +84,13 @@ export interface ModelDrift {
   /** Drift of the prediction / score column, when present in both. */
   prediction?: FeatureDrift;
   /** Metrics on current labelled data vs the release's metrics. */
-  performance?: { metric: string; reference: number | null; current: number | null; delta: number | null; degraded: boolean }[];
+  performance?: {
+    metric: string;
+    reference: number | null;
+    current: number | null;
+    delta: number | null;
+    degraded: boolean;
+  }[];
 }
 
 /** The drift report: `{ dataset, features, ... }`. */
