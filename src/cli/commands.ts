@@ -22,7 +22,7 @@ import { evaluatePredictionsFile } from '../runs/predictions.js';
 import { runTraining } from '../runs/run-training.js';
 import type { BackendRequest } from '../train/backend.js';
 import { type CommandSpec, numberOption, type ParsedArgs } from './args.js';
-import { cardCommand, diffCommand, versionCard } from './diff-commands.js';
+import { cardCommand, diffCommand, versionFiles } from './diff-commands.js';
 import { driftCommand, profileCommand } from './drift-commands.js';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -196,7 +196,7 @@ const register: CommandSpec = {
       ...(str(args, 'bump') ? { bump: str(args, 'bump') as 'major' | 'minor' | 'patch' } : {}),
       ...(str(args, 'approver') ? { approver: str(args, 'approver')! } : {}),
       ...(str(args, 'notes') ? { notes: str(args, 'notes')! } : {}),
-      extraFiles: (entry) => versionCard(resolve(io.cwd, str(args, 'run')!), entry, io),
+      extraFiles: (entry) => versionFiles(resolve(io.cwd, str(args, 'run')!), entry, io),
     });
     io.out(args.json ? json(v) : `registered ${v.tag} (run ${v.run_id}) in ${reg.root}\n`);
     return 0;

@@ -9,6 +9,7 @@ import { RepoConfigSchema, type RepoModel } from '../config/repo-config.js';
 import { RunRecordSchema } from '../config/run-record.js';
 import { compareRunFolders } from '../diff/index.js';
 import type { GateResult, RunDiff } from '../diff/types.js';
+import { formatProfile, profileFile } from '../drift/profile.js';
 import { UsageError } from '../errors.js';
 import { LocalRegistry } from '../registry/local-registry.js';
 import type { ModelVersion } from '../registry/registry.js';
@@ -208,23 +209,43 @@ export async function diffAndRender(options: {
 }
 
 /**
- * The model card of a version, rendered with its version and approver: the audit record stored with
- * it (`model-card.md`). A run without its model.yml copy gets no card (with a warning).
+ * The files stored with a version beside the run's: its model card rendered with the version and
+ * approver (`model-card.md`, the audit record) and the reference profile of its training data
+ * (`profile.json`, what drift monitoring compares production data with). A run without its
+ * model.yml copy gets no card, and one whose training data is not found gets no profile (each with
+ * a warning).
  */
-export async function versionCard(
+export async function versionFiles(
   runDir: string,
   entry: ModelVersion,
   io: CliIo,
 ): Promise<Record<string, string>> {
-  if (!existsSync(join(runDir, 'model.yml'))) {
+  const files: Record<string, string> = {};
+  if (existsSync(join(runDir, 'model.yml'))) {
+    files['model-card.md'] = await cardOfRun(runDir, {
+      version: entry.version,
+      ...(entry.approver ? { approver: entry.approver } : {}),
+    });
+  } else {
     io.err(`warning: ${runDir} has no model.yml; ${entry.tag} is registered without a model card\n`);
-    return {};
   }
-  const card = await cardOfRun(runDir, {
-    version: entry.version,
-    ...(entry.approver ? { approver: entry.approver } : {}),
-  });
-  return { 'model-card.md': card };
+  const run = await loadJsonFile(join(runDir, 'run.json'), RunRecordSchema);
+  const train = run.data.train;
+  const root = findRepoRoot(runDir);
+  const path = train && root ? join(root, train.path) : null;
+  if (path && existsSync(path)) {
+    const profile = await profileFile(
+      path,
+      { format: train!.format },
+      { source: train!.path, hash: train!.hash },
+    );
+    files['profile.json'] = formatProfile(profile);
+  } else {
+    io.err(
+      `warning: the training data of run ${run.id} was not found; ${entry.tag} is registered without a reference profile\n`,
+    );
+  }
+  return files;
 }
 
 export const diffCommand: CommandSpec = {

@@ -12,11 +12,17 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseDocument } from 'yaml';
 import type { CliIo } from '../cli/args.js';
-import { diffAndRender, diffSummary, versionCard } from '../cli/diff-commands.js';
+import { diffAndRender, diffSummary, versionFiles } from '../cli/diff-commands.js';
 import { loadYamlFile } from '../config/load.js';
 import { RepoConfigSchema } from '../config/repo-config.js';
 import { writeRows } from '../data/write-rows.js';
+import { detectDrift } from '../drift/detect.js';
+import { syncDriftIssue } from '../drift/issue-lifecycle.js';
+import { loadProfile, profileFile } from '../drift/profile.js';
+import { renderDriftHtml } from '../drift/report-html.js';
+import { renderDriftMarkdown } from '../drift/report-markdown.js';
 import { ModelgateError } from '../errors.js';
+import { MemoryForge } from '../forge/memory-forge.js';
 import { LocalRegistry } from '../registry/local-registry.js';
 import { renderPrComment } from '../report/index.js';
 import { formatMetric, runSummary, textTable } from '../runs/format.js';
@@ -115,9 +121,11 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const v1 = await registry.register(baseline.dir, {
     version: '1.0.0',
     notes: 'baseline',
-    extraFiles: (entry) => versionCard(baseline.dir, entry, io),
+    extraFiles: (entry) => versionFiles(baseline.dir, entry, io),
   });
-  say(`registered ${v1.tag} (run ${v1.run_id}, git ${v1.git_sha?.slice(0, 7) ?? 'n/a'}) with its model card`);
+  say(
+    `registered ${v1.tag} (run ${v1.run_id}, git ${v1.git_sha?.slice(0, 7) ?? 'n/a'}) with its model card and reference profile`,
+  );
 
   step(5, 'Propose a change on a branch: a wider MLP with a lower learning rate');
   if (useGit) await git(dir, 'checkout', '-q', '-b', 'tune/wider-mlp');
@@ -180,8 +188,68 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         ? '\nOn GitHub the check "modelgate/risk" would fail and block the merge.'
         : '\nOn GitHub the check "modelgate/risk" would pass.',
   );
-  say(`\nThe demo repository stays in ${dir} (runs in .modelgate/runs, versions in .modelgate/models).`);
+  step(9, `Later, in production: monitor ${v1.tag} for drift against its reference profile`);
+  const reference = await loadProfile(join(await registry.materialise('risk', v1.version), 'profile.json'));
+  const forge = new MemoryForge();
+  const retrain = repoModel?.drift?.retrain ? { workflow: 'retrain.yml', ref: 'main' } : null;
+  const weeks = [
+    { name: 'week 1', shift: 0, seed: 11 },
+    { name: 'week 2', shift: 0.8, seed: 12 },
+    { name: 'week 3', shift: 0, seed: 13 },
+  ];
+  for (const week of weeks) {
+    const file = join(dir, 'data', `production-${week.name.replace(' ', '-')}.csv`);
+    await writeRows(
+      file,
+      riskRows({
+        rows: Math.round(rows / 2),
+        seed: week.seed,
+        shift: week.shift,
+        firstId: 2_000_000 + week.seed * 100_000,
+      }),
+      RISK_COLUMNS,
+    );
+    const current = await profileFile(file, {}, { source: relative(dir, file) });
+    const report = detectDrift({
+      reference,
+      current,
+      model: 'risk',
+      release: v1.version,
+      share: repoModel?.drift?.share ?? 0.5,
+    });
+    const body = renderDriftMarkdown(report);
+    const { action, issue } = await syncDriftIssue(forge, {
+      model: 'risk',
+      version: v1.version,
+      report,
+      body,
+      retrain,
+    });
+    const d = report.dataset;
+    const top = report.features
+      .filter((f) => f.drifted)
+      .slice(0, 3)
+      .map((f) => `${f.name} (${f.method} ${formatMetric(f.statistic)})`);
+    say(
+      `${week.name}: ${d.drifted ? 'DRIFT' : 'no drift'}, ${d.driftedColumns} of ${d.columns} columns${top.length > 0 ? `: ${top.join(', ')}` : ''}`,
+    );
+    const what =
+      action.kind === 'create'
+        ? `opened issue #${issue?.number} "${action.title}"${action.dispatch ? `; dispatched ${action.dispatch.workflow} to retrain` : ''}`
+        : action.kind === 'update'
+          ? `updated issue #${action.number}${action.reopen ? ' (reopened)' : ''}`
+          : action.kind === 'close'
+            ? `closed issue #${action.number}: drift cleared`
+            : action.reason;
+    say(`         ${what}`);
+    if (d.drifted) {
+      await writeFile(join(reports, 'drift-issue.md'), `${body}\n`);
+      await writeFile(join(reports, 'drift.html'), renderDriftHtml(report));
+    }
+  }
   say(
-    'Next in the loop (later releases): the GitHub App and Actions, release, serving and drift monitoring.',
+    `${join(reports, 'drift-issue.md')}  the drift issue's body; ${join(reports, 'drift.html')}  its HTML report`,
   );
+  say(`\nThe demo repository stays in ${dir} (runs in .modelgate/runs, versions in .modelgate/models).`);
+  say('Next in the loop (later releases): the GitHub App and Actions, GitHub releases and serving.');
 }
