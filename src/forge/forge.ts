@@ -3,8 +3,8 @@
  * the App, the Actions and the CLI share one set of use cases, and tests (and the local demo) run
  * them against an in-memory or folder-backed forge. The Octokit implementation lives next to it.
  *
- * This first slice covers issues and workflow dispatch (drift monitoring); comments, check runs,
- * releases, tags, deployments and artifacts join it as the App and the Actions need them.
+ * This slice covers issues and workflow dispatch (drift monitoring) and deployments (serving);
+ * comments, check runs, releases, tags and artifacts join it as the App and the Actions need them.
  */
 
 /** An issue as modelgate sees it. */
@@ -43,6 +43,43 @@ export interface WorkflowDispatch {
   inputs: Record<string, string>;
 }
 
+/** A new GitHub Deployment: what ran where. */
+export interface NewDeployment {
+  /** Git ref deployed (the version tag, e.g. `risk@v1.2.0`). */
+  ref: string;
+  /** Environment name, e.g. `staging`, `production`. */
+  environment: string;
+  description: string;
+  /** Free data kept with the deployment (model, version, canary weight). */
+  payload: Record<string, unknown>;
+  /** Whether this environment is production (GitHub's `production_environment`). */
+  production?: boolean;
+  /** Whether the deployment is short-lived (a canary). */
+  transient?: boolean;
+}
+
+/** A deployment as modelgate sees it. */
+export interface ForgeDeployment {
+  id: number;
+  ref: string;
+  environment: string;
+  description: string;
+  payload: Record<string, unknown>;
+}
+
+/** GitHub's deployment status states. */
+export type DeploymentState = 'queued' | 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
+
+/** A deployment status update. */
+export interface NewDeploymentStatus {
+  state: DeploymentState;
+  description: string;
+  /** Where the deployed model answers (the server's URL). */
+  environmentUrl?: string;
+  /** Where to read more (a run log). */
+  logUrl?: string;
+}
+
 /** The GitHub port. Implementations: `MemoryForge` (tests, local runs); Octokit (the App and the Actions). */
 export interface Forge {
   /**
@@ -58,4 +95,8 @@ export interface Forge {
   addIssueComment(number: number, body: string): Promise<void>;
   /** Starts a workflow run by `workflow_dispatch`. */
   dispatchWorkflow(dispatch: WorkflowDispatch): Promise<void>;
+  /** Creates a Deployment (what runs where). */
+  createDeployment(deployment: NewDeployment): Promise<ForgeDeployment>;
+  /** Adds a status to a Deployment (in progress, success, failure, inactive). */
+  createDeploymentStatus(deploymentId: number, status: NewDeploymentStatus): Promise<void>;
 }

@@ -3,7 +3,16 @@
  * local runs (the demo); it behaves like GitHub where modelgate relies on it (issue numbers count up,
  * marker search sees open and closed issues, newest first).
  */
-import type { Forge, ForgeIssue, IssuePatch, NewIssue, WorkflowDispatch } from './forge.js';
+import type {
+  Forge,
+  ForgeDeployment,
+  ForgeIssue,
+  IssuePatch,
+  NewDeployment,
+  NewDeploymentStatus,
+  NewIssue,
+  WorkflowDispatch,
+} from './forge.js';
 
 /** A recorded issue comment. */
 export interface MemoryComment {
@@ -19,6 +28,10 @@ export class MemoryForge implements Forge {
   readonly comments: MemoryComment[] = [];
   /** Every workflow dispatch, in order. */
   readonly dispatches: WorkflowDispatch[] = [];
+  /** Every deployment, in creation order. */
+  readonly deployments: (ForgeDeployment & { production: boolean; transient: boolean })[] = [];
+  /** Every deployment status, in order. */
+  readonly deploymentStatuses: (NewDeploymentStatus & { deploymentId: number })[] = [];
   private updatedOrder: number[] = [];
 
   private touch(number: number) {
@@ -71,5 +84,27 @@ export class MemoryForge implements Forge {
   /** {@inheritDoc Forge.dispatchWorkflow} */
   async dispatchWorkflow(dispatch: WorkflowDispatch): Promise<void> {
     this.dispatches.push({ ...dispatch, inputs: { ...dispatch.inputs } });
+  }
+
+  /** {@inheritDoc Forge.createDeployment} */
+  async createDeployment(input: NewDeployment): Promise<ForgeDeployment> {
+    const deployment = {
+      id: this.deployments.length + 1,
+      ref: input.ref,
+      environment: input.environment,
+      description: input.description,
+      payload: { ...input.payload },
+      production: input.production ?? false,
+      transient: input.transient ?? false,
+    };
+    this.deployments.push(deployment);
+    return { ...deployment };
+  }
+
+  /** {@inheritDoc Forge.createDeploymentStatus} */
+  async createDeploymentStatus(deploymentId: number, status: NewDeploymentStatus): Promise<void> {
+    if (!this.deployments.some((d) => d.id === deploymentId))
+      throw new Error(`deployment ${deploymentId} does not exist`);
+    this.deploymentStatuses.push({ deploymentId, ...status });
   }
 }
