@@ -10,11 +10,8 @@ import { loadJsonFile, loadYamlFile } from '../config/load.js';
 import { type ModelConfig, ModelConfigSchema } from '../config/model-config.js';
 import type { RepoModel } from '../config/repo-config.js';
 import { type RunRecord, RunRecordSchema } from '../config/run-record.js';
-import { resolveSource } from '../data/detect-format.js';
-import { readRowBatches } from '../data/read-rows.js';
-import type { Cell, Row } from '../data/types.js';
-import { DataError, describeValue, UsageError } from '../errors.js';
-import { binaryLabel } from '../runs/predictions.js';
+import { UsageError } from '../errors.js';
+import { cellText, readPredictionColumns } from '../runs/prediction-columns.js';
 import { type ModelSignature, ModelSignatureSchema } from '../train/saved-model.js';
 import { diffRuns } from './diff-runs.js';
 import { evaluateGate } from './evaluate-gate.js';
@@ -22,41 +19,9 @@ import type { BootstrapOptions } from './paired-bootstrap.js';
 import { compareSignatures } from './signature-diff.js';
 import type { Examples, GateResult, RunDiff } from './types.js';
 
-/** A growable Float64Array. */
-class Floats {
-  data = new Float64Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  /** A right-sized copy. */
-  done(): Float64Array {
-    return this.data.slice(0, this.length);
-  }
-}
-
-function numberAt(row: Row, column: string, file: string, line: number): number {
-  const v = row[column];
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
-  throw new DataError(`expected a number, got ${describeValue(v)}`, { file, line, field: column });
-}
-
-/** A slice or id cell as text; null for missing values (null, NaN). */
-function textOf(cell: Cell | undefined): string | null {
-  if (cell === null || cell === undefined) return null;
-  if (typeof cell === 'number' && Number.isNaN(cell)) return null;
-  return String(cell);
-}
-
 /**
  * Reads a run's per-example predictions (`record.artifacts.predictions`, CSV / JSONL / Parquet) into
- * `Examples`, with the column conventions of `src/runs/predictions.ts`:
+ * `Examples` with the shared parser `readPredictionColumns` (`src/runs/prediction-columns.ts`):
  * - the label: `command.label_column` in command mode, else `data.label`;
  * - binary: `score` (command mode: `command.score_column`); labels 0/1, true/false, yes/no, or in
  *   command mode `data.positive_label` (the built-in trainer writes its labels as 0/1 already);
@@ -78,119 +43,29 @@ export async function loadExamples(
   if (!rel) return null;
   const file = join(runDir, rel);
   if (!existsSync(file)) return null;
-  const task = record.task;
-  const label = config.command?.label_column ?? config.data.label;
-  const scoreCol = config.command?.score_column ?? 'score';
-  const predictionCol = config.command?.prediction_column ?? 'prediction';
-  const header = resolveSource(file).format === 'csv' ? 1 : 0;
   const positive = record.mode === 'command' ? config.data.positive_label : undefined;
-
-  const yTrue = new Floats();
-  const score = new Floats();
-  const proba = new Floats();
-  const labels: string[] = [];
-  const predicted: string[] = [];
-  let ids: (string | null)[] | null = null;
-  let sliceColumns: string[] = [];
+  const columns = await readPredictionColumns(file, {
+    task: record.task,
+    label: config.command?.label_column ?? config.data.label,
+    score: config.command?.score_column,
+    prediction: config.command?.prediction_column,
+    positiveLabel: positive,
+    positiveLabelSetting: 'data.positive_label',
+    slices: config.data.slices,
+    slicesMode: 'if-present',
+    id: config.data.id,
+  });
   const slices: Record<string, (string | null)[]> = {};
-  let probaCols: string[] | null = null;
-  let line = header;
-  let first = true;
-  for await (const batch of readRowBatches(file, 4096)) {
-    if (first) {
-      first = false;
-      const cols = Object.keys(batch[0] ?? {});
-      const need = [label];
-      if (task === 'multiclass') {
-        const found = cols.filter((c) => c.startsWith('proba_'));
-        if (found.length >= 2) probaCols = found;
-        else need.push(predictionCol);
-      } else need.push(scoreCol);
-      const missing = need.filter((c) => !cols.includes(c));
-      if (missing.length > 0) {
-        throw new DataError(
-          `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} (the file has: ${cols.join(', ')})`,
-          { file },
-        );
-      }
-      if (config.data.id && cols.includes(config.data.id)) ids = [];
-      sliceColumns = config.data.slices.filter((s) => cols.includes(s));
-      for (const s of sliceColumns) slices[s] = [];
-    }
-    for (const row of batch) {
-      line++;
-      const y = row[label] ?? null;
-      if (y === null) throw new DataError('missing label', { file, line, field: label });
-      if (task === 'binary') {
-        const v = binaryLabel(y, positive);
-        if (v === null) {
-          throw new DataError(
-            `binary label must be 0/1, true/false or yes/no (or set data.positive_label), got ${describeValue(y)}`,
-            { file, line, field: label },
-          );
-        }
-        yTrue.push(v);
-        const s = numberAt(row, scoreCol, file, line);
-        if (s < 0 || s > 1) {
-          throw new DataError(`score must be a probability in [0, 1], got ${s}`, {
-            file,
-            line,
-            field: scoreCol,
-          });
-        }
-        score.push(s);
-      } else if (task === 'regression') {
-        yTrue.push(numberAt(row, label, file, line));
-        score.push(numberAt(row, scoreCol, file, line));
-      } else {
-        labels.push(String(y));
-        if (probaCols) for (const c of probaCols) proba.push(numberAt(row, c, file, line));
-        else {
-          const p = textOf(row[predictionCol]);
-          if (p === null)
-            throw new DataError('missing predicted class', { file, line, field: predictionCol });
-          predicted.push(p);
-        }
-      }
-      if (ids) ids.push(textOf(row[config.data.id!]));
-      for (const s of sliceColumns) slices[s]!.push(textOf(row[s]));
-    }
-  }
-  const n = line - header;
-  if (n === 0) throw new DataError('no prediction rows', { file });
-  const base = { task, ids, threshold: config.threshold, slices };
-  if (task === 'binary') return { ...base, yTrue: yTrue.done(), score: score.done() };
-  if (task === 'regression') return { ...base, yTrue: yTrue.done(), yPred: score.done() };
-
-  const classes = probaCols
-    ? probaCols.map((c) => c.slice('proba_'.length))
-    : [...new Set([...labels, ...predicted])].sort();
-  const index = new Map(classes.map((c, i) => [c, i]));
-  const k = classes.length;
-  if (k < 2)
-    throw new DataError(`multiclass needs at least 2 classes, found ${describeValue(classes)}`, { file });
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const at = index.get(labels[i]!);
-    if (at === undefined) {
-      throw new DataError(
-        `label ${describeValue(labels[i])} has no probability column (classes: ${classes.join(', ')})`,
-        {
-          file,
-          line: i + 1 + header,
-          field: label,
-        },
-      );
-    }
-    y[i] = at;
-  }
-  let p: Float64Array;
-  if (probaCols) p = proba.done();
-  else {
-    p = new Float64Array(n * k);
-    for (let i = 0; i < n; i++) p[i * k + index.get(predicted[i]!)!] = 1;
-  }
-  return { ...base, yTrue: y, proba: p, classes };
+  for (const s of columns.slices) slices[s.column] = s.values.map(cellText);
+  const base = {
+    task: record.task,
+    ids: columns.ids ? columns.ids.map(cellText) : null,
+    threshold: config.threshold,
+    slices,
+  };
+  if (record.task === 'binary') return { ...base, yTrue: columns.yTrue, score: columns.score! };
+  if (record.task === 'regression') return { ...base, yTrue: columns.yTrue, yPred: columns.score! };
+  return { ...base, yTrue: columns.yTrue, proba: columns.proba!, classes: columns.classes! };
 }
 
 /** Everything read from one run folder. */

@@ -1,6 +1,8 @@
 /**
- * Compensated summation. Metrics are means over up to millions of rows; a plain running sum loses
- * digits that numpy's pairwise summation keeps, so every float sum here is Neumaier-compensated.
+ * Compensated summation, shared by the metrics (`src/metrics/`) and the drift statistics
+ * (`src/drift/stats/`). Metrics are means over up to millions of rows and drift distances sum as
+ * many terms; a plain running sum loses digits that numpy's pairwise summation keeps, so every
+ * float sum in both is Neumaier-compensated.
  */
 
 /** A running compensated (Neumaier) sum. `value()` is the sum with the compensation applied. */

@@ -1,18 +1,25 @@
 /**
  * The HTML report in a real browser: served over HTTP from 127.0.0.1 and opened in headless
- * Chromium (Debian's `/usr/bin/chromium`, driven by playwright-core). Checks that the page loads
- * with no console error, page error or failed/blocked request, that the verdict, the charts and the
- * metric table render, and that hostile names stay text. Fails (never skips) without Chromium.
+ * Chromium (Debian's `/usr/bin/chromium`, driven by playwright-core, through the harness in
+ * `test/helpers/browser.ts`). Checks that the page loads with no console error, page error or
+ * failed/blocked request, that the verdict, the charts and the metric table render, and that
+ * hostile names stay text. Fails (never skips) without Chromium.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtmlReport } from '../../src/report/html.js';
 import { binaryReportInput } from '../fixtures/report-html/build-fixture.js';
+import {
+  type BrowserHarness,
+  CHROMIUM,
+  expectNoProblems,
+  HOSTILE,
+  MISSING_CHROMIUM,
+  openPage,
+  startBrowser,
+} from '../helpers/browser.js';
 
 // Browser globals used inside `page.evaluate` callbacks (module-scoped: the project compiles without the DOM lib).
 declare const document: { body: unknown; querySelectorAll(selector: string): { length: number } };
@@ -21,120 +28,27 @@ declare const DOMParser: new () => {
   parseFromString(text: string, type: string): { getElementsByTagName(name: string): { length: number } };
 };
 
-const CHROMIUM = '/usr/bin/chromium';
-const HOSTILE = `<img src=x onerror=alert(1)></script>"><svg onload=alert(2)>`;
-
-let browser: Browser;
-let server: Server;
-let origin: string;
-let dir: string;
-/** Every request path the server received. */
-const served: string[] = [];
-
-const MISSING_CHROMIUM = `The browser tests need Chromium at ${CHROMIUM}; install it with: apt-get install -y chromium (CI installs it)`;
+let harness: BrowserHarness;
 
 it('finds Chromium (the browser tests fail, never skip, without it)', () => {
   expect(existsSync(CHROMIUM), MISSING_CHROMIUM).toBe(true);
 });
 
-interface Problems {
-  console: string[];
-  pageErrors: string[];
-  failed: string[];
-  badResponses: string[];
-  foreign: string[];
-  dialogs: string[];
-}
-
-/** Opens `path` in a fresh context and records every problem the page has. */
-async function open(
-  path: string,
-  colorScheme: 'light' | 'dark' = 'light',
-): Promise<{ page: Page; problems: Problems }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme });
-  const page = await context.newPage();
-  const problems: Problems = {
-    console: [],
-    pageErrors: [],
-    failed: [],
-    badResponses: [],
-    foreign: [],
-    dialogs: [],
-  };
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.console.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.pageErrors.push(e.message));
-  page.on('requestfailed', (r) => problems.failed.push(`${r.url()}: ${r.failure()?.errorText}`));
-  page.on('request', (r) => {
-    if (!r.url().startsWith(`${origin}/`) && !r.url().startsWith('data:')) problems.foreign.push(r.url());
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.badResponses.push(`${r.status()} ${r.url()}`);
-  });
-  page.on('dialog', (d) => {
-    problems.dialogs.push(d.message());
-    void d.dismiss();
-  });
-  const response = await page.goto(`${origin}${path}`, { waitUntil: 'load' });
-  expect(response?.status()).toBe(200);
-  return { page, problems };
-}
-
-function expectNoProblems(problems: Problems): void {
-  expect(problems.console, 'console errors').toEqual([]);
-  expect(problems.pageErrors, 'page errors').toEqual([]);
-  expect(problems.failed, 'failed or blocked requests').toEqual([]);
-  expect(problems.badResponses, 'error responses').toEqual([]);
-  expect(problems.foreign, 'requests to other origins').toEqual([]);
-  expect(problems.dialogs, 'dialogs').toEqual([]);
-}
-
 describe('the HTML report in headless Chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(MISSING_CHROMIUM);
-    dir = mkdtempSync(join(tmpdir(), 'modelgate-html-'));
-    writeFileSync(join(dir, 'report.html'), renderHtmlReport(binaryReportInput({ rows: 2000, seed: 11 })));
-    writeFileSync(
-      join(dir, 'hostile.html'),
-      renderHtmlReport(binaryReportInput({ rows: 300, hostile: HOSTILE, verdict: 'fail' })),
-    );
-    server = createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-      served.push(path);
-      const file = { '/report.html': 'report.html', '/hostile.html': 'hostile.html' }[path];
-      if (!file) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(readFileSync(join(dir, file)));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+    harness = await startBrowser({
+      '/report.html': renderHtmlReport(binaryReportInput({ rows: 2000, seed: 11 })),
+      '/hostile.html': renderHtmlReport(binaryReportInput({ rows: 300, hostile: HOSTILE, verdict: 'fail' })),
     });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await harness?.close();
   });
 
   it('renders the verdict, the metric table and the charts, with no error and no extra request', async () => {
-    served.length = 0;
-    const { page, problems } = await open('/report.html');
+    harness.served.length = 0;
+    const { page, problems } = await openPage(harness, '/report.html');
     await expect.poll(() => page.locator('#verdict-text').textContent()).toBe('Needs approval');
     expect(await page.locator('#verdict-text').isVisible()).toBe(true);
     expect(await page.title()).toBe('modelgate report: risk');
@@ -213,12 +127,12 @@ describe('the HTML report in headless Chromium', () => {
     expect(statSync(shot).size).toBeGreaterThan(20_000);
 
     expectNoProblems(problems);
-    expect(served).toEqual(['/report.html']);
+    expect(harness.served).toEqual(['/report.html']);
     await page.context().close();
   });
 
   it('uses the dark colour scheme when the system prefers it', async () => {
-    const { page, problems } = await open('/report.html', 'dark');
+    const { page, problems } = await openPage(harness, '/report.html', 'dark');
     const [bg, fg] = await page.evaluate(() => {
       const s = getComputedStyle(document.body);
       return [s.backgroundColor, s.color];
@@ -236,7 +150,7 @@ describe('the HTML report in headless Chromium', () => {
   });
 
   it('shows hostile names as text: no injected element runs or renders', async () => {
-    const { page, problems } = await open('/hostile.html');
+    const { page, problems } = await openPage(harness, '/hostile.html');
     expect(
       await page.evaluate(() => document.querySelectorAll('img, script, iframe, object, embed').length),
     ).toBe(0);

@@ -3,9 +3,9 @@
  * two-sample form for drift that takes expected frequencies from the reference's bin shares.
  */
 import { DataError } from '../../errors.js';
+import { CompensatedSum } from '../../metrics/sum.js';
 import { chi2Sf } from './gammaincc.js';
 import { smoothShares } from './shares.js';
-import { CompensatedSum } from './sum.js';
 import type { StatResult } from './types.js';
 import { checkSameLength, toWeights } from './validate.js';
 

@@ -1,8 +1,9 @@
 /**
  * Hellinger distance over shared bins, in its bounded [0, 1] form, on shares after the epsilon policy.
  */
+
+import { CompensatedSum } from '../../metrics/sum.js';
 import { smoothShares } from './shares.js';
-import { CompensatedSum } from './sum.js';
 
 /**
  * H(p, q) = sqrt(1 - Σ sqrt(p_i q_i)) = (1/√2) · ||√p - √q||₂, in [0, 1] (0 identical, 1 disjoint

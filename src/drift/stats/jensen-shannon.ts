@@ -3,8 +3,8 @@
  * square root of the JS divergence, natural log by default) on shares after the epsilon policy.
  */
 import { DataError } from '../../errors.js';
+import { CompensatedSum } from '../../metrics/sum.js';
 import { smoothShares } from './shares.js';
-import { CompensatedSum } from './sum.js';
 
 /**
  * The Jensen–Shannon DISTANCE sqrt((KL(p||m) + KL(q||m)) / 2) with m = (p + q) / 2, natural log

@@ -2,8 +2,9 @@
  * Kullback–Leibler divergence over shared bins, natural log, on shares after the epsilon policy of
  * `shares.ts` (so it is always finite).
  */
+
+import { CompensatedSum } from '../../metrics/sum.js';
 import { smoothShares } from './shares.js';
-import { CompensatedSum } from './sum.js';
 
 /**
  * KL(p || q) = Σ p_i ln(p_i / q_i) in nats, equal to `scipy.stats.entropy(p', q')` on the shares p', q'

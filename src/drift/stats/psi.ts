@@ -2,8 +2,9 @@
  * Population Stability Index over shared bins: PSI = Σ (c - r) ln(c / r), on shares after the
  * epsilon policy of `shares.ts`. Common reading: < 0.1 stable, 0.1–0.25 moderate shift, > 0.25 major.
  */
+
+import { CompensatedSum } from '../../metrics/sum.js';
 import { smoothShares } from './shares.js';
-import { CompensatedSum } from './sum.js';
 
 /**
  * The Population Stability Index of the current distribution against the reference, over the same

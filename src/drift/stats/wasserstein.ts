@@ -4,7 +4,7 @@
  * O((n + m) log(n + m)); its form for step CDFs at shared points; and Evidently's normed variant.
  */
 import { DataError } from '../../errors.js';
-import { CompensatedSum } from './sum.js';
+import { CompensatedSum } from '../../metrics/sum.js';
 import { checkCdf, checkSameLength, checkSortedFinite, toSample } from './validate.js';
 
 function sortedDistance(x: Float64Array, y: Float64Array): number {
