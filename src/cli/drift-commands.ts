@@ -10,6 +10,7 @@ import { renderDriftMarkdown } from '../drift/report-markdown.js';
 import { DRIFT_METHODS, type DriftMethod, type DriftReport } from '../drift/types.js';
 import { UsageError } from '../errors.js';
 import { formatMetric, textTable } from '../runs/format.js';
+import { isPredictionLog, profilePredictionLog } from '../serve/prediction-log-reader.js';
 import { type CommandSpec, numberOption, type ParsedArgs } from './args.js';
 
 const str = (a: ParsedArgs, k: string): string | undefined =>
@@ -26,10 +27,21 @@ const list = (a: ParsedArgs, k: string): string[] | undefined => {
 /** Exit code of `modelgate drift` when the dataset drifted. */
 export const DRIFT_EXIT_CODE = 3;
 
-/** Loads a profile.json, or profiles a data file (CSV, JSONL, Parquet) in one streaming pass. */
-export async function profileOrData(path: string, columns?: string[]): Promise<Profile> {
-  if (/\.json$/i.test(path)) return loadProfile(path);
-  return profileFile(path, columns ? { columns } : {});
+/**
+ * Loads a profile.json, profiles the model server's prediction log (a log folder or file: the
+ * features and the `prediction` column, with the time window it covers), or profiles a data file
+ * (CSV, JSONL, Parquet) in one streaming pass.
+ */
+export async function profileOrData(
+  path: string,
+  columns?: string[],
+): Promise<{ profile: Profile; window?: { from?: string; to?: string } }> {
+  if (/\.json$/i.test(path)) return { profile: await loadProfile(path) };
+  if (await isPredictionLog(path)) {
+    const { profile, window } = await profilePredictionLog(path, columns ? { columns } : {});
+    return { profile, window };
+  }
+  return { profile: await profileFile(path, columns ? { columns } : {}) };
 }
 
 /** A terminal summary of a drift report. */
@@ -109,7 +121,12 @@ export const driftCommand: CommandSpec = {
       description: "Reference data or profile.json (the release's)",
       required: true,
     },
-    current: { type: 'string', value: '<file>', description: 'Current data or profile.json', required: true },
+    current: {
+      type: 'string',
+      value: '<file>',
+      description: "Current data, profile.json, or the model server's prediction log (folder or file)",
+      required: true,
+    },
     method: {
       type: 'string',
       value: '<method>',
@@ -160,8 +177,9 @@ export const driftCommand: CommandSpec = {
       profileOrData(resolve(io.cwd, str(args, 'current')!), columns),
     ]);
     const report = detectDrift({
-      reference,
-      current,
+      reference: reference.profile,
+      current: current.profile,
+      ...(current.window ? { window: { current: current.window } } : {}),
       method,
       ...(columns ? { columns } : {}),
       ...(threshold !== undefined && method !== 'auto'
