@@ -24,6 +24,7 @@ import type { BackendRequest } from '../train/backend.js';
 import { type CommandSpec, numberOption, type ParsedArgs } from './args.js';
 import { cardCommand, diffCommand, versionFiles } from './diff-commands.js';
 import { driftCommand, profileCommand } from './drift-commands.js';
+import { deployCommand, serveCommand } from './serve-commands.js';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 const str = (a: ParsedArgs, k: string): string | undefined =>
@@ -343,6 +344,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   cardCommand,
   profileCommand,
   driftCommand,
+  serveCommand,
+  deployCommand,
   register,
   versions,
   check,

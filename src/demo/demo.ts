@@ -4,6 +4,7 @@
  * hyperparameter on a branch, train the candidate and compare the two runs.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { promisify } from 'node:util';
 import { parseDocument } from 'yaml';
 import type { CliIo } from '../cli/args.js';
 import { diffAndRender, diffSummary, versionFiles } from '../cli/diff-commands.js';
+import { startServing } from '../cli/serve-commands.js';
 import { loadYamlFile } from '../config/load.js';
 import { RepoConfigSchema } from '../config/repo-config.js';
 import { writeRows } from '../data/write-rows.js';
@@ -27,6 +29,7 @@ import { LocalRegistry } from '../registry/local-registry.js';
 import { renderPrComment } from '../report/index.js';
 import { formatMetric, runSummary, textTable } from '../runs/format.js';
 import { runTraining } from '../runs/run-training.js';
+import { deployVersion, promoteCanary } from '../serve/deploy-flow.js';
 import type { BackendRequest } from '../train/backend.js';
 import { RISK_COLUMNS, riskRows } from './risk-data.js';
 
@@ -188,8 +191,89 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         ? '\nOn GitHub the check "modelgate/risk" would fail and block the merge.'
         : '\nOn GitHub the check "modelgate/risk" would pass.',
   );
-  step(9, `Later, in production: monitor ${v1.tag} for drift against its reference profile`);
-  const reference = await loadProfile(join(await registry.materialise('risk', v1.version), 'profile.json'));
+  step(9, 'Release and deploy: risk@v1.0.0 serves, the candidate goes out as a 20% canary, then is promoted');
+  const v2 = await registry.register(candidate.dir, {
+    bump: compared.gate.bump.bump,
+    notes: 'wider MLP',
+    extraFiles: (entry) => versionFiles(candidate.dir, entry, io),
+  });
+  say(`registered ${v2.tag} (bump: ${compared.gate.bump.reason})`);
+  const token = randomBytes(16).toString('hex');
+  const serving = await startServing({
+    registry: join(dir, '.modelgate'),
+    models: [{ name: 'risk', version: v1.version }],
+    port: 0,
+    host: '127.0.0.1',
+    adminToken: token,
+    logDir: join(dir, '.modelgate', 'logs'),
+  });
+  try {
+    const deployForge = new MemoryForge();
+    const admin = { url: serving.url, token };
+    const traffic = [...riskRows({ rows: 400, seed: 21, firstId: 3_000_000 })].map(
+      ({ claim: _c, gender: _g, policy_id: _p, ...row }) => row,
+    );
+    const send = async (n: number) => {
+      const roles: Record<string, number> = {};
+      const started = performance.now();
+      await Promise.all(
+        traffic.slice(0, n).map(async (row, i) => {
+          const res = await fetch(`${serving.url}/v1/models/risk:predict`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-request-key': `customer-${i}` },
+            body: JSON.stringify({ instances: [row] }),
+          });
+          await res.json();
+          const key = `${res.headers.get('x-modelgate-version')} (${res.headers.get('x-modelgate-role')})`;
+          roles[key] = (roles[key] ?? 0) + (res.ok ? 1 : 0);
+        }),
+      );
+      const ms = performance.now() - started;
+      return `${n} requests in ${ms.toFixed(0)} ms: ${Object.entries(roles)
+        .map(([k, v]) => `${v} by ${k}`)
+        .join(', ')}`;
+    };
+    const first = await deployVersion({
+      forge: deployForge,
+      admin,
+      model: 'risk',
+      version: v1.version,
+      environment: 'production',
+    });
+    say(`deployed ${v1.tag} to production (${first.state}) at ${serving.url}`);
+    say(`  traffic: ${await send(400)}`);
+    const canary = await deployVersion({
+      forge: deployForge,
+      admin,
+      model: 'risk',
+      version: v2.version,
+      canary: 20,
+    });
+    say(`canary ${v2.tag} at 20% (${canary.state})`);
+    say(`  traffic: ${await send(400)}`);
+    const promoted = await promoteCanary({
+      forge: deployForge,
+      admin,
+      model: 'risk',
+      version: v2.version,
+      canaryDeploymentId: canary.deploymentId,
+    });
+    say(`promoted ${v2.tag} (${promoted.state})`);
+    say(`  traffic: ${await send(400)}`);
+    say('GitHub Deployments the deploy action would record:');
+    for (const d of deployForge.deployments) {
+      const states = deployForge.deploymentStatuses
+        .filter((x) => x.deploymentId === d.id)
+        .map((x) => x.state);
+      say(`  ${d.environment.padEnd(18)} ${d.ref.padEnd(12)} ${states.join(' -> ')}`);
+    }
+  } finally {
+    await serving.close();
+  }
+  say(`prediction log: ${join(dir, '.modelgate', 'logs')} (what drift monitoring reads in production)`);
+
+  step(10, `Later, in production: monitor ${v2.tag} for drift against its reference profile`);
+  const reference = await loadProfile(join(await registry.materialise('risk', v2.version), 'profile.json'));
   const forge = new MemoryForge();
   const retrain = repoModel?.drift?.retrain ? { workflow: 'retrain.yml', ref: 'main' } : null;
   const weeks = [
@@ -214,13 +298,13 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       reference,
       current,
       model: 'risk',
-      release: v1.version,
+      release: v2.version,
       share: repoModel?.drift?.share ?? 0.5,
     });
     const body = renderDriftMarkdown(report);
     const { action, issue } = await syncDriftIssue(forge, {
       model: 'risk',
-      version: v1.version,
+      version: v2.version,
       report,
       body,
       retrain,
@@ -251,5 +335,5 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     `${join(reports, 'drift-issue.md')}  the drift issue's body; ${join(reports, 'drift.html')}  its HTML report`,
   );
   say(`\nThe demo repository stays in ${dir} (runs in .modelgate/runs, versions in .modelgate/models).`);
-  say('Next in the loop (later releases): the GitHub App and Actions, GitHub releases and serving.');
+  say('Next in the loop (later releases): the GitHub App and the reusable Actions.');
 }

@@ -43,14 +43,22 @@ describe('npm start (modelgate demo)', () => {
     expect(stdout).toMatch(/roc_auc\s+0\.\d{4}\s+0\.\d{4}\s+[+-]0\.\d{4}\s+\[-?0\.\d{4}, -?0\.\d{4}\]/);
     expect(stdout).toMatch(/demographic_parity_difference\s+0\.\d{4}\s+0\.\d{4}\s+0\.1000/);
     expect(stdout).toMatch(/^verdict: (pass|needs-approval|fail) /m);
+    // Serving: the stable version answers, a 20% canary takes part of the traffic, then is promoted.
+    expect(stdout).toMatch(/deployed risk@v1\.0\.0 to production \(success\)/);
+    expect(stdout).toMatch(/traffic: 400 requests in \d+ ms: 400 by 1\.0\.0 \(stable\)/);
+    expect(stdout).toMatch(
+      /traffic: 400 requests in \d+ ms: \d+ by 1\.0\.0 \(stable\), \d+ by 1\.1\.0 \(canary\)/,
+    );
+    expect(stdout).toMatch(/traffic: 400 requests in \d+ ms: 400 by 1\.1\.0 \(stable\)/);
+    expect(stdout).toMatch(/production-canary\s+risk@v1\.1\.0\s+in_progress -> success -> inactive/);
     // Drift monitoring against the release's reference profile: the issue opens, then closes.
     expect(stdout).toMatch(/^week 1: no drift/m);
     expect(stdout).toMatch(/^week 2: DRIFT/m);
-    expect(stdout).toMatch(/opened issue #1 "Drift detected: risk@v1\.0\.0/);
+    expect(stdout).toMatch(/opened issue #1 "Drift detected: risk@v1\.1\.0/);
     expect(stdout).toMatch(/closed issue #1: drift cleared/);
     expect(existsSync(join(dir, '.modelgate', 'models', 'risk', '1.0.0', 'profile.json'))).toBe(true);
     expect(await readFile(join(dir, 'reports', 'drift-issue.md'), 'utf8')).toContain(
-      '<!-- modelgate:drift:risk@1.0.0 -->',
+      '<!-- modelgate:drift:risk@1.1.0 -->',
     );
 
     const version = JSON.parse(
