@@ -61,7 +61,11 @@ export const RepoModelSchema = z
     deploy: z
       .object({
         environments: z.array(z.string()).default(['staging', 'production']),
-        url: z.string().url().optional().describe('Model server admin URL.'),
+        url: z
+          .string()
+          .url()
+          .optional()
+          .describe("The model server's base URL (its admin API is under /admin)."),
         canary: z.number().min(0).max(100).default(0).describe('Canary traffic percentage before promotion.'),
       })
       .strict()
