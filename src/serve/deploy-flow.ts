@@ -71,7 +71,7 @@ async function mirrored(
 export async function deployVersion(request: DeployRequest): Promise<DeployOutcome> {
   const environment = request.environment ?? 'production';
   const canary =
-    request.canary !== undefined && request.canary > 0 && request.canary < 100 ? request.canary : undefined;
+    request.canary !== undefined && request.canary > 0 && request.canary <= 100 ? request.canary : undefined;
   const url = request.publicUrl ?? request.admin.url;
   const deployment = await request.forge.createDeployment({
     ref: versionTag(request.model, request.version),
