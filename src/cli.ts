@@ -22,7 +22,7 @@ export function mainHelp(commands: readonly CommandSpec[] = COMMANDS): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
     "Run `modelgate <command> --help` for a command's options.",
-    'Exit codes: 0 ok, 1 failure, 2 usage or input error, 3 drift found (drift).',
+    'Exit codes: 0 ok, 1 failure, 2 usage or input error, 3 drift found (drift), 4 data contract violations (validate).',
     '',
   ].join('\n');
 }

@@ -25,6 +25,7 @@ import { type CommandSpec, numberOption, type ParsedArgs } from './args.js';
 import { cardCommand, diffCommand, versionFiles } from './diff-commands.js';
 import { driftCommand, profileCommand } from './drift-commands.js';
 import { deployCommand, serveCommand } from './serve-commands.js';
+import { validateCommand } from './validate-commands.js';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 const str = (a: ParsedArgs, k: string): string | undefined =>
@@ -346,6 +347,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   driftCommand,
   serveCommand,
   deployCommand,
+  validateCommand,
   register,
   versions,
   check,
