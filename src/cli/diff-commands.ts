@@ -197,12 +197,14 @@ export async function diffAndRender(options: {
     candidate: await history(options.candidateDir),
   };
   const approvers = options.repoModel?.approvers ?? [];
+  const candidateRun = await loadJsonFile(join(options.candidateDir, 'run.json'), RunRecordSchema);
   const markdown = renderModelReport({
     diff,
     gate,
     card,
     history: hist,
     ...(approvers.length > 0 ? { approvers } : {}),
+    ...(candidateRun.validation ? { validation: candidateRun.validation } : {}),
   });
   const html = () => renderHtmlReport({ diff, gate, card, examples, history: hist });
   return { diff, gate, card, markdown, html };

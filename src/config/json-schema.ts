@@ -3,6 +3,7 @@
  * Editors (VS Code's YAML extension) validate `.github/modelgate.yml` and `model.yml` with them.
  */
 import { z } from 'zod';
+import { DataContractSchema } from '../validate/contract.js';
 import { ModelConfigSchema } from './model-config.js';
 import { RepoConfigSchema } from './repo-config.js';
 import { RunRecordSchema } from './run-record.js';

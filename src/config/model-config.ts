@@ -72,6 +72,13 @@ export const DataSpecSchema = z
         'Feature columns. When absent, every column but the label, `id` and `ignore` is used, typed by inference.',
       ),
     id: z.string().optional().describe('Row id column (kept in predictions, never a feature).'),
+    contract: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Data contract (docs/validation.md) the training and evaluation data are checked against before training; default: data.contract.yml next to model.yml when it exists.',
+      ),
     ignore: z.array(z.string()).default([]).describe('Columns never used as features.'),
     slices: z
       .array(z.string())

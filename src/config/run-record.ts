@@ -85,6 +85,25 @@ export const RunRecordSchema = z
         eval_rows: z.number().int().min(0).optional(),
       })
       .strict(),
+    validation: z
+      .object({
+        contract: z.string().describe('The contract file, relative to the repository root.'),
+        splits: z.array(
+          z
+            .object({
+              split: z.enum(['train', 'eval']),
+              ok: z.boolean(),
+              rows: z.number().int().min(0),
+              errors: z.number().int().min(0),
+              warnings: z.number().int().min(0),
+              violations: z.array(z.record(z.string(), z.unknown())).describe('The first 50 violations.'),
+            })
+            .strict(),
+        ),
+      })
+      .strict()
+      .optional()
+      .describe('Data contract checks of the training and evaluation data (docs/validation.md).'),
     importance: z
       .array(z.object({ feature: z.string(), importance: z.number(), std: z.number() }).strict())
       .optional()

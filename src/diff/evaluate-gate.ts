@@ -7,6 +7,7 @@
  * - `missing-required-metric`: a rule with `required: true` names a metric the candidate lacks or
  *   has as null;
  * - `nan-metric`: any metric or fairness gap of the candidate (overall or per slice) is NaN or infinite;
+ * - `data-contract`: the training or evaluation data broke its data contract (recorded in run.json);
  * - `schema-break`: the candidate's train or eval data lost a model feature column the baseline's
  *   had, or a feature column changed type (features: the `features` input, e.g. the baseline's
  *   signature inputs; when unknown, every column counts); or the model signature lost or retyped an
@@ -20,6 +21,7 @@
  * - `metric-below-min` / `metric-above-max`: the candidate's overall value crossed `min` / `max`;
  * - `metric-unavailable`: a rule's bound cannot be checked because the candidate has no value
  *   (not required, so not a failure; a reviewer decides);
+ * - `data-expectation`: the data is outside a statistical expectation of its contract;
  * - `fairness-gap`: a fairness gap above `max_demographic_parity_difference` /
  *   `max_equal_opportunity_difference` on `fairness.slice` (every slice column when unset);
  *   `fairness-slice-missing` when the configured slice is not in the run.
@@ -328,6 +330,36 @@ function checkSignature(change: boolean | SignatureChange | undefined, reasons: 
 }
 
 /**
+ * Data contract checks recorded in the run (`validation`): a contract break (an `error`
+ * violation) fails the gate (`data-contract`); a statistical expectation out of tolerance (a
+ * `warning`) needs approval (`data-expectation`).
+ */
+function checkDataContract(candidate: RunRecord, reasons: GateReason[]): void {
+  const validation = candidate.validation;
+  if (!validation) return;
+  for (const split of validation.splits) {
+    const first = (level: string) => {
+      const v = split.violations.find((x) => x.level === level) as { message?: unknown } | undefined;
+      return typeof v?.message === 'string' ? `, e.g. ${v.message}` : '';
+    };
+    if (split.errors > 0) {
+      reasons.push({
+        level: 'fail',
+        code: 'data-contract',
+        message: `the ${split.split} data breaks its contract ${validation.contract}: ${split.errors} violation${split.errors === 1 ? '' : 's'}${first('error')}`,
+      });
+    }
+    if (split.warnings > 0) {
+      reasons.push({
+        level: 'needs-approval',
+        code: 'data-expectation',
+        message: `the ${split.split} data is outside ${split.warnings} statistical expectation${split.warnings === 1 ? '' : 's'} of ${validation.contract}${first('warning')}`,
+      });
+    }
+  }
+}
+
+/**
  * Evaluates the gate (the rules are listed in the module comment): the verdict is `fail` when any
  * reason is `fail`, else `needs-approval` when any is, else `pass`. Reasons come sorted by level
  * (fail, needs-approval, info), each with a one-line message naming the metric, the slice, the values
@@ -344,6 +376,7 @@ export function evaluateGate(input: GateInput): GateResult {
     });
   }
   checkFiniteMetrics(candidate, reasons);
+  checkDataContract(candidate, reasons);
   const sigChanged = checkSignature(input.signatureChanged, reasons);
   checkData(diff, input.features, reasons);
   if (diff.baseline === null) {

@@ -7,10 +7,12 @@
  * Every user-controlled string goes through `escape.ts`; the sticky markers are the only HTML
  * comments the report writes, and no user text can forge one.
  */
+import type { RunRecord } from '../config/run-record.js';
 import type { GateResult, RunDiff, Verdict } from '../diff/types.js';
 import { escapeMarkdown, MARKER_PREFIX } from './escape.js';
 import { cardBlock, dataBlock, environmentBlock, paramsBlock } from './markdown-changes.js';
 import { reportContext } from './markdown-context.js';
+import { dataChecksBlock } from './markdown-data-checks.js';
 import { omissionNote, plural, VERDICT_ICONS } from './markdown-format.js';
 import { footerBlock, headBlock, minimalHead, type ReportLinks, reasonsBlock } from './markdown-head.js';
 import {
@@ -50,6 +52,8 @@ export interface ModelReportInput {
   history?: { baseline?: readonly EpochLike[]; candidate?: readonly EpochLike[] };
   /** Links to the run (full report, artifacts) and to the baseline's release. */
   links?: ReportLinks;
+  /** The candidate run's data contract checks (run.json `validation`), shown as "Data checks". */
+  validation?: RunRecord['validation'];
   /** Who may approve a needs-approval verdict (users or teams from modelgate.yml); shown, never pinged. */
   approvers?: readonly string[];
   /**
@@ -106,6 +110,7 @@ export function modelReportSection(input: ModelReportInput): ReportSection {
       learningCurveBlock(ctx, input.history),
       paramsBlock(ctx),
       dataBlock(ctx),
+      dataChecksBlock(input.validation),
       environmentBlock(ctx),
       cardBlock(ctx, input.card),
       { id: 'footer', text: footerBlock(ctx) },

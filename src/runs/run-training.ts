@@ -28,6 +28,7 @@ import { fingerprint } from '../data/fingerprint.js';
 import { readRows } from '../data/read-rows.js';
 import type { Cell, DataFingerprint, Row } from '../data/types.js';
 import { writeRows } from '../data/write-rows.js';
+import { profileFile } from '../drift/profile.js';
 import { ConfigError, DataError, TrainError } from '../errors.js';
 import { sliceMetrics } from '../metrics/index.js';
 import type { BackendRequest } from '../train/backend.js';
@@ -36,6 +37,7 @@ import { runCommand } from '../train/command-runner.js';
 import { createProgressReporter } from '../train/progress.js';
 import { saveModel } from '../train/saved-model.js';
 import { type TrainResult, trainerSpecOf, trainTabular } from '../train/trainer.js';
+import { loadContract, type ValidationReport, validateFile } from '../validate/index.js';
 import { describeEnvironment } from './environment.js';
 import { gitInfo } from './git.js';
 import { evaluatePredictionsFile, toReport } from './predictions.js';
@@ -161,6 +163,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
   checkColumns(modelFile, config, trainFp, 'data.train');
   if (evalFp) checkColumns(modelFile, config, evalFp, 'data.eval');
 
+  const validation = await checkDataContract(options.modelFile, config, root, { trainPath, evalPath }, log);
   const git = await gitInfo(dirname(modelFile), env);
   const base = {
     schema_version: 1 as const,
@@ -170,6 +173,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
     created_at: createdAt.toISOString(),
     git,
     data: { train: trainFp, ...(evalFp ? { eval: evalFp } : {}) },
+    ...(validation ? { validation } : {}),
   };
   if (config.command) {
     return runCommandMode(
@@ -248,6 +252,52 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
   const written = await writeRecord(dir, record);
   log(`modelgate: wrote ${join(dir, 'run.json')}`);
   return { dir, record: written };
+}
+
+/**
+ * Checks the training and evaluation data against the model's data contract (`data.contract`, else
+ * `data.contract.yml` next to model.yml when it exists): contract breaks and statistical warnings
+ * (the evaluation data against the training data's profile) are recorded in run.json, and the gate
+ * turns them into `fail` / `needs-approval` reasons. Training goes on, so reviewers see both.
+ */
+async function checkDataContract(
+  modelFile: string,
+  config: ModelConfig,
+  root: string,
+  paths: { trainPath: string; evalPath: string | undefined },
+  log: (line: string) => void,
+): Promise<RunRecord['validation']> {
+  const declared = config.data.contract;
+  const contractPath = declared
+    ? await resolveDataPath(modelFile, 'data.contract', declared)
+    : join(dirname(resolve(modelFile)), 'data.contract.yml');
+  if (!declared && !existsSync(contractPath)) return undefined;
+  const contract = await loadContract(contractPath);
+  const format = config.data.format ? { format: config.data.format } : {};
+  const splits: NonNullable<RunRecord['validation']>['splits'] = [];
+  const summarise = (split: 'train' | 'eval', report: ValidationReport) => {
+    const errors = report.violations.filter((v) => v.level === 'error').length;
+    const warnings = report.violations.length - errors;
+    log(
+      `modelgate: data contract, ${split}: ${report.ok ? 'ok' : 'VIOLATED'} (${errors} errors, ${warnings} warnings)`,
+    );
+    for (const v of report.violations.slice(0, 5))
+      log(`modelgate:   ${v.level}: ${v.column ?? '(dataset)'} ${v.rule}: ${v.message}`);
+    splits.push({
+      split,
+      ok: report.ok,
+      rows: report.rows,
+      errors,
+      warnings,
+      violations: report.violations.slice(0, 50).map((v) => ({ ...v })),
+    });
+  };
+  summarise('train', await validateFile(paths.trainPath, contract, format));
+  if (paths.evalPath) {
+    const reference = await profileFile(paths.trainPath, format);
+    summarise('eval', await validateFile(paths.evalPath, contract, { ...format, reference }));
+  }
+  return { contract: portable(root, contractPath), splits };
 }
 
 function meanThroughput(result: TrainResult): number {
