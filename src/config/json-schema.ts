@@ -32,5 +32,11 @@ export function jsonSchemas(): Record<string, unknown> {
       'run.json (a training + evaluation run)',
       'output',
     ),
+    'data-contract.schema.json': make(
+      DataContractSchema,
+      'data-contract.schema.json',
+      'data.contract.yml (a data contract)',
+      'input',
+    ),
   };
 }

@@ -163,7 +163,14 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunOutco
   checkColumns(modelFile, config, trainFp, 'data.train');
   if (evalFp) checkColumns(modelFile, config, evalFp, 'data.eval');
 
-  const validation = await checkDataContract(options.modelFile, config, root, { trainPath, evalPath }, log);
+  const validation = await checkDataContract(
+    options.modelFile,
+    config,
+    root,
+    { trainPath, evalPath },
+    log,
+    dir,
+  );
   const git = await gitInfo(dirname(modelFile), env);
   const base = {
     schema_version: 1 as const,
@@ -266,6 +273,7 @@ async function checkDataContract(
   root: string,
   paths: { trainPath: string; evalPath: string | undefined },
   log: (line: string) => void,
+  runDir: string,
 ): Promise<RunRecord['validation']> {
   const declared = config.data.contract;
   const contractPath = declared
@@ -273,6 +281,8 @@ async function checkDataContract(
     : join(dirname(resolve(modelFile)), 'data.contract.yml');
   if (!declared && !existsSync(contractPath)) return undefined;
   const contract = await loadContract(contractPath);
+  // The contract travels with the run (and its releases): the model server applies its column rules.
+  await copyFile(contractPath, join(runDir, 'data.contract.yml'));
   const format = config.data.format ? { format: config.data.format } : {};
   const splits: NonNullable<RunRecord['validation']>['splits'] = [];
   const summarise = (split: 'train' | 'eval', report: ValidationReport) => {

@@ -3,6 +3,7 @@
  * `latest`), materialises its folder, finds the model inside it through the run record's
  * `artifacts.model`, loads it with `loadModel` and wraps it as a {@link ServedModel}.
  */
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { loadJsonFile } from '../config/load.js';
 import { RunRecordSchema } from '../config/run-record.js';
@@ -11,6 +12,7 @@ import type { Registry } from '../registry/registry.js';
 import { versionTag } from '../registry/semver.js';
 import type { Backend, BackendRequest } from '../train/backend.js';
 import { loadModel } from '../train/saved-model.js';
+import { loadContract } from '../validate/contract.js';
 import { normaliseVersion } from './model-manager.js';
 import type { ModelLoader, ServedModel } from './types.js';
 
@@ -69,11 +71,14 @@ export function registryLoader(registry: RegistrySource, options: RegistryLoader
         `${join(folder, 'signature.json')}: the signature is of model "${loaded.signature.model}", not "${name}" (${versionTag(name, resolved)})`,
       );
     }
+    const contractFile = join(dir, 'data.contract.yml');
+    const contract = existsSync(contractFile) ? await loadContract(contractFile) : undefined;
     let disposed = false;
     return {
       name,
       version: resolved,
       signature: loaded.signature,
+      ...(contract ? { contract } : {}),
       predict: (rows) => {
         if (disposed) throw new Error(`${versionTag(name, resolved)} was used after dispose`);
         return loaded.predict(rows);

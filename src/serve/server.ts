@@ -36,6 +36,7 @@ import { HttpError } from './http-errors.js';
 import type { RequestLogEntry, ServerOptions, ServerTimeouts, ServingManager } from './http-types.js';
 import { type ErrorKind, type RequestLabels, ServerMetrics, UNKNOWN_MODEL } from './metrics.js';
 import type { Lease, ModelStatus } from './types.js';
+import { checkRowsAgainstContract } from './validate-contract.js';
 import { DEFAULT_MAX_INSTANCES, parsePredictRequest, validateInstances } from './validate-request.js';
 
 /** Default timeouts. */
@@ -201,6 +202,7 @@ export function createServer(options: ServerOptions): ModelServer {
       headers['x-modelgate-version'] = model.version;
       headers['x-modelgate-role'] = lease.role;
       const rows = validateInstances(model.signature, shape);
+      if (model.contract) checkRowsAgainstContract(rows, model.contract);
       let outputs: RequestLogEntry['outputs'];
       try {
         outputs = await batcher.predict(model, rows);

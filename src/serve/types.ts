@@ -5,6 +5,7 @@
 import type { Row } from '../data/types.js';
 import type { Prediction } from '../train/predict.js';
 import type { ModelSignature } from '../train/saved-model.js';
+import type { DataContract } from '../validate/contract.js';
 
 /** One loaded model version, ready to score raw rows. */
 export interface ServedModel {
@@ -14,6 +15,8 @@ export interface ServedModel {
   version: string;
   /** The saved model's input schema and output. */
   signature: ModelSignature;
+  /** The data contract the model was trained under (its column rules also apply to requests), if any. */
+  contract?: DataContract;
   /** Scores a batch of raw rows (already validated against the signature). */
   predict(rows: readonly Row[]): Prediction | Promise<Prediction>;
   /** Frees the model (called once no request uses it any more). */

@@ -74,6 +74,7 @@ describe('the example repository', () => {
     };
     check('modelgate.schema.json', join(EXAMPLE, '.github', 'modelgate.yml'));
     for (const file of exampleModels()) check('model.schema.json', file);
+    check('data-contract.schema.json', join(EXAMPLE, 'models', 'risk', 'data.contract.yml'));
     // And the schema rejects a typo, like zod does.
     const validate = ajv.compile(schemas['model.schema.json'] as object);
     expect(validate({ name: 'a', task: 'binary', data: { train: 'x', label: 'y' }, tresh: 1 })).toBe(false);
