@@ -113,6 +113,12 @@ export function parseCommandArgs(cmd: CommandSpec, argv: string[]): ParsedArgs {
   return { ...values, _: parsed.positionals };
 }
 
+/** A string option's value, or undefined when it was not given. */
+export function stringOption(args: ParsedArgs, name: string): string | undefined {
+  const v = args[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
 /** Reads a numeric option, with a UsageError naming the flag when it is not a number in range. */
 export function numberOption(
   args: ParsedArgs,

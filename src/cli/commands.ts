@@ -21,15 +21,14 @@ import {
 import { evaluatePredictionsFile } from '../runs/predictions.js';
 import { runTraining } from '../runs/run-training.js';
 import type { BackendRequest } from '../train/backend.js';
-import { type CommandSpec, numberOption, type ParsedArgs } from './args.js';
+import { type CommandSpec, numberOption, stringOption } from './args.js';
 import { cardCommand, diffCommand, versionFiles } from './diff-commands.js';
 import { driftCommand, profileCommand } from './drift-commands.js';
 import { deployCommand, serveCommand } from './serve-commands.js';
 import { validateCommand } from './validate-commands.js';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-const str = (a: ParsedArgs, k: string): string | undefined =>
-  typeof a[k] === 'string' ? (a[k] as string) : undefined;
+const str = stringOption;
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 
 const train: CommandSpec = {

@@ -6,7 +6,7 @@ import { renderCard, resolveTemplate } from '../card/index.js';
 import { loadJsonFile, loadYamlFile } from '../config/load.js';
 import { ModelConfigSchema } from '../config/model-config.js';
 import { RepoConfigSchema, type RepoModel } from '../config/repo-config.js';
-import { RunRecordSchema } from '../config/run-record.js';
+import { type RunRecord, RunRecordSchema } from '../config/run-record.js';
 import { compareRunFolders } from '../diff/index.js';
 import type { GateResult, RunDiff } from '../diff/types.js';
 import { formatProfile, profileFile } from '../drift/profile.js';
@@ -17,10 +17,9 @@ import { parseVersionTag } from '../registry/semver.js';
 import { renderHtmlReport, renderModelReport } from '../report/index.js';
 import { formatMetric, textTable } from '../runs/format.js';
 import { findRepoRoot } from '../runs/run-training.js';
-import { type CliIo, type CommandSpec, numberOption, type ParsedArgs } from './args.js';
+import { type CliIo, type CommandSpec, numberOption, stringOption } from './args.js';
 
-const str = (a: ParsedArgs, k: string): string | undefined =>
-  typeof a[k] === 'string' ? (a[k] as string) : undefined;
+const str = stringOption;
 
 /** A run folder from a folder or a run.json path; a UsageError naming the flag when neither. */
 export function runFolder(path: string, flag: string): string {
@@ -134,10 +133,8 @@ export function diffSummary(diff: RunDiff, gate: GateResult): string {
 }
 
 /** Reads a run folder's epoch history for learning-curve charts. */
-async function history(dir: string | null) {
-  if (!dir) return undefined;
-  const run = await loadJsonFile(join(dir, 'run.json'), RunRecordSchema);
-  return run.history?.map((e) => ({ epoch: e.epoch, loss: e.loss, val_loss: e.val_loss ?? null }));
+function history(run: RunRecord | null) {
+  return run?.history?.map((e) => ({ epoch: e.epoch, loss: e.loss, val_loss: e.val_loss ?? null }));
 }
 
 /** Renders the model card of a run folder (markdown) for embedding in reports. */
@@ -192,19 +189,23 @@ export async function diffAndRender(options: {
     gate,
     ...(gate.approver ? { approver: gate.approver } : {}),
   });
+  const readRun = (dir: string | null) => (dir ? loadJsonFile(join(dir, 'run.json'), RunRecordSchema) : null);
+  const [baselineRun, candidateRun] = await Promise.all([
+    readRun(options.baselineDir),
+    readRun(options.candidateDir),
+  ]);
   const hist = {
-    baseline: await history(options.baselineDir),
-    candidate: await history(options.candidateDir),
+    baseline: history(baselineRun),
+    candidate: history(candidateRun),
   };
   const approvers = options.repoModel?.approvers ?? [];
-  const candidateRun = await loadJsonFile(join(options.candidateDir, 'run.json'), RunRecordSchema);
   const markdown = renderModelReport({
     diff,
     gate,
     card,
     history: hist,
     ...(approvers.length > 0 ? { approvers } : {}),
-    ...(candidateRun.validation ? { validation: candidateRun.validation } : {}),
+    ...(candidateRun?.validation ? { validation: candidateRun.validation } : {}),
   });
   const html = () => renderHtmlReport({ diff, gate, card, examples, history: hist });
   return { diff, gate, card, markdown, html };

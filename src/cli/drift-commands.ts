@@ -11,10 +11,9 @@ import { DRIFT_METHODS, type DriftMethod, type DriftReport } from '../drift/type
 import { UsageError } from '../errors.js';
 import { formatMetric, textTable } from '../runs/format.js';
 import { isPredictionLog, profilePredictionLog } from '../serve/prediction-log-reader.js';
-import { type CommandSpec, numberOption, type ParsedArgs } from './args.js';
+import { type CommandSpec, numberOption, type ParsedArgs, stringOption } from './args.js';
 
-const str = (a: ParsedArgs, k: string): string | undefined =>
-  typeof a[k] === 'string' ? (a[k] as string) : undefined;
+const str = stringOption;
 const list = (a: ParsedArgs, k: string): string[] | undefined => {
   const v = a[k];
   if (v === undefined) return undefined;

@@ -9,10 +9,9 @@ import { ModelManager } from '../serve/model-manager.js';
 import { PredictionLog } from '../serve/prediction-log.js';
 import { registryLoader } from '../serve/registry-loader.js';
 import { createServer } from '../serve/server.js';
-import { type CliIo, type CommandSpec, numberOption, type ParsedArgs } from './args.js';
+import { type CliIo, type CommandSpec, numberOption, type ParsedArgs, stringOption } from './args.js';
 
-const str = (a: ParsedArgs, k: string): string | undefined =>
-  typeof a[k] === 'string' ? (a[k] as string) : undefined;
+const str = stringOption;
 
 /** The environment variable holding the admin API token (never a flag: flags show in process lists). */
 export const ADMIN_TOKEN_ENV = 'MODELGATE_ADMIN_TOKEN';

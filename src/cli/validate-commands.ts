@@ -11,10 +11,9 @@ import {
   renderValidationMarkdown,
   validateFile,
 } from '../validate/index.js';
-import { type CommandSpec, numberOption, type ParsedArgs } from './args.js';
+import { type CommandSpec, numberOption, stringOption } from './args.js';
 
-const str = (a: ParsedArgs, k: string): string | undefined =>
-  typeof a[k] === 'string' ? (a[k] as string) : undefined;
+const str = stringOption;
 
 /** Exit code of `modelgate validate` when the data breaks its contract. */
 export const VALIDATION_EXIT_CODE = 4;
