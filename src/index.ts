@@ -1,6 +1,7 @@
 /**
  * modelgate's library entry point: config schemas and loaders, data readers, metrics, the tfjs
- * trainer and command mode, runs, and the model registry. The CLI (`modelgate`) is built on these.
+ * trainer and command mode, runs, the model registry (local and GitHub releases), releases, the App's
+ * pull-request use cases, serving helpers and the workflow linter. The CLI (`modelgate`) is built on these.
  */
 export * from './card/index.js';
 export * from './config/index.js';
@@ -10,7 +11,9 @@ export * from './drift/index.js';
 export * from './errors.js';
 export * from './forge/index.js';
 export * from './metrics/index.js';
+export * from './pr/index.js';
 export * from './registry/index.js';
+export * from './release/index.js';
 export * from './report/index.js';
 export { type EvaluateRunOptions, type Evaluation, evaluateRun } from './runs/evaluate-run.js';
 export {
@@ -25,7 +28,9 @@ export {
   type RunTrainingOptions,
   runTraining,
 } from './runs/run-training.js';
+export * from './serve/watch-canary.js';
 export { detectGpu, selectBackend } from './train/backend.js';
 export { type CommandResult, type CommandRunOptions, runCommand } from './train/command-runner.js';
 export { loadModel, saveModel } from './train/saved-model.js';
 export { type TrainOptions, type TrainResult, trainTabular } from './train/trainer.js';
+export * from './workflows/index.js';

@@ -26,6 +26,7 @@ import { cardCommand, diffCommand, versionFiles } from './diff-commands.js';
 import { driftCommand, profileCommand } from './drift-commands.js';
 import { deployCommand, serveCommand } from './serve-commands.js';
 import { validateCommand } from './validate-commands.js';
+import { changedModelsCommand, lintWorkflowsCommand } from './workflow-commands.js';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 const str = stringOption;
@@ -347,6 +348,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   serveCommand,
   deployCommand,
   validateCommand,
+  lintWorkflowsCommand,
+  changedModelsCommand,
   register,
   versions,
   check,

@@ -7,27 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
 import { loadJsonFile } from '../config/load.js';
 import { MODEL_NAME_PATTERN } from '../config/model-config.js';
-import { MetricMapSchema, RunRecordSchema } from '../config/run-record.js';
+import { RunRecordSchema } from '../config/run-record.js';
 import { RegistryError } from '../errors.js';
+import { ModelVersionSchema } from './model-version-schema.js';
 import type { ModelVersion, RegisterOptions, Registry } from './registry.js';
 import { bumpSemver, compareSemver, formatSemver, parseSemver, versionTag } from './semver.js';
-
-const ModelVersionSchema = z
-  .object({
-    model: z.string(),
-    version: z.string(),
-    tag: z.string(),
-    created_at: z.string(),
-    run_id: z.string(),
-    git_sha: z.string().nullable(),
-    metrics: MetricMapSchema,
-    approver: z.string().optional(),
-    notes: z.string().optional(),
-  })
-  .strict();
 
 /** The folder registry. `clock` is injectable for tests. */
 export class LocalRegistry implements Registry {

@@ -37,6 +37,10 @@ export interface RegisterOptions {
   approver?: string;
   /** Notes to record. */
   notes?: string;
+  /** The commit to tag (the GitHub registry needs it: versions are tags on a commit). */
+  sha?: string;
+  /** Pull-request labels that choose the bump (`model:major|minor|patch`; the GitHub registry). */
+  labels?: readonly string[];
   /**
    * Extra files for the version folder (e.g. the model card rendered with the decided version),
    * written before the version becomes visible. Keys are file names inside the folder.

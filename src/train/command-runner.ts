@@ -83,6 +83,7 @@ export async function runCommand(options: CommandRunOptions): Promise<CommandRes
   }, options.timeoutMs);
   timer.unref();
   options.signal?.addEventListener('abort', stop, { once: true });
+  if (options.signal?.aborted) stop();
 
   const pipe = (stream: NodeJS.ReadableStream, name: 'stdout' | 'stderr') => {
     let partial = '';

@@ -1,0 +1,231 @@
+/**
+ * The `modelgate/<model>` check runs: started when a pull request opens or moves, completed from the
+ * run's verdict, re-completed when an approval comes or goes. The App keeps no state: the verdict,
+ * the workflow run the verdict came from and `/modelgate approve` approvals are hidden markers in the
+ * check run's output text, tied to the head SHA, so later events read them back and a new push
+ * (a new SHA, new check runs) resets them.
+ *
+ * Conclusions: `pass` -> `success`; `needs-approval` -> `action_required` (title "Needs approval";
+ * it blocks a required check like a failure, and shows "Action required" with the details link);
+ * an approved `needs-approval` -> `success` (title "Approved by <login>"); `fail`, a failed training
+ * workflow, a missing or invalid artifact and an invalid config -> `failure`.
+ */
+import type { Verdict } from '../diff/types.js';
+import type { CheckAnnotation, CheckConclusion, Forge, ForgeCheckRun, NewCheckRun } from '../forge/forge.js';
+import { shorten } from '../report/escape.js';
+
+/** GitHub's limit on a check run's output summary and text. */
+export const CHECK_OUTPUT_LIMIT = 65_535;
+
+/** The check run name of a model. */
+export function checkName(model: string): string {
+  return `modelgate/${model}`;
+}
+
+/** The check run that reports an invalid `.github/modelgate.yml`. */
+export const CONFIG_CHECK_NAME = 'modelgate/config';
+
+/** A login as GitHub allows it (plus the `[bot]` suffix of apps). */
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
+const SHA = /^[0-9a-f]{7,64}$/i;
+const VERDICTS: readonly Verdict[] = ['pass', 'needs-approval', 'fail'];
+
+/** The hidden verdict marker `<!-- modelgate:verdict:<verdict>:<headSha> -->`. */
+export function verdictMarker(verdict: Verdict, headSha: string): string {
+  return `<!-- modelgate:verdict:${verdict}:${headSha} -->`;
+}
+
+/** The hidden marker of the workflow run whose artifact gave the verdict. */
+export function sourceMarker(workflowRunId: number): string {
+  return `<!-- modelgate:source:${workflowRunId} -->`;
+}
+
+/** The hidden marker of a `/modelgate approve` approval by `login` on `headSha`. */
+export function commandApprovalMarker(login: string, headSha: string): string {
+  if (!LOGIN.test(login)) throw new Error(`not a GitHub login: ${JSON.stringify(login)}`);
+  return `<!-- modelgate:approved:${login}:${headSha} -->`;
+}
+
+/** The hidden marker of the approver a check run was completed with. */
+export function approverMarker(login: string): string {
+  if (!LOGIN.test(login)) throw new Error(`not a GitHub login: ${JSON.stringify(login)}`);
+  return `<!-- modelgate:approver:${login} -->`;
+}
+
+/** What a check run's markers say. */
+export interface CheckState {
+  /** The verdict and the head SHA it was given for. */
+  verdict: Verdict | null;
+  headSha: string | null;
+  /** The workflow run the verdict came from. */
+  sourceRunId: number | null;
+  /** `/modelgate approve` approvals recorded on the check, oldest first. */
+  commandApprovals: { user: string; headSha: string }[];
+  /** The approver the check was completed with (a `needs-approval` verdict turned green). */
+  approver: string | null;
+}
+
+/** Reads the markers of a check run's output text. */
+export function parseCheckState(text: string | undefined): CheckState {
+  const t = text ?? '';
+  const v = /<!-- modelgate:verdict:([a-z-]+):([0-9a-fA-F]+) -->/.exec(t);
+  const verdict = v && (VERDICTS as readonly string[]).includes(v[1]!) ? (v[1] as Verdict) : null;
+  const s = /<!-- modelgate:source:(\d{1,15}) -->/.exec(t);
+  const commandApprovals = [...t.matchAll(/<!-- modelgate:approved:([A-Za-z0-9[\]-]+):([0-9a-fA-F]+) -->/g)]
+    .filter((m) => LOGIN.test(m[1]!))
+    .map((m) => ({ user: m[1]!, headSha: m[2]! }));
+  const a = /<!-- modelgate:approver:([A-Za-z0-9[\]-]+) -->/.exec(t);
+  return {
+    verdict,
+    headSha: verdict ? v![2]! : null,
+    sourceRunId: s ? Number(s[1]) : null,
+    commandApprovals,
+    approver: a && LOGIN.test(a[1]!) ? a[1]! : null,
+  };
+}
+
+/** The check-run markers block for a state (goes first in the output text, so truncation keeps it). */
+export function checkStateText(state: {
+  verdict: Verdict;
+  headSha: string;
+  sourceRunId?: number | null;
+  commandApprovals?: readonly { user: string; headSha: string }[];
+  approver?: string | null;
+}): string {
+  if (!SHA.test(state.headSha)) throw new Error(`not a commit SHA: ${JSON.stringify(state.headSha)}`);
+  const lines = [verdictMarker(state.verdict, state.headSha)];
+  if (state.sourceRunId !== null && state.sourceRunId !== undefined)
+    lines.push(sourceMarker(state.sourceRunId));
+  const seen = new Set<string>();
+  for (const a of state.commandApprovals ?? []) {
+    const key = `${a.user.toLowerCase()}:${a.headSha}`;
+    if (seen.has(key) || a.headSha !== state.headSha) continue;
+    seen.add(key);
+    lines.push(commandApprovalMarker(a.user, a.headSha));
+  }
+  if (state.approver) lines.push(approverMarker(state.approver));
+  return lines.join('\n');
+}
+
+/** The check conclusion and title for a verdict (and its approver, if any). */
+export function conclusionOf(
+  verdict: Verdict,
+  approver?: string,
+): { conclusion: CheckConclusion; title: string } {
+  if (verdict === 'pass') return { conclusion: 'success', title: 'Passed' };
+  if (verdict === 'fail') return { conclusion: 'failure', title: 'Failed' };
+  return approver
+    ? { conclusion: 'success', title: `Approved by ${approver}` }
+    : { conclusion: 'action_required', title: 'Needs approval' };
+}
+
+/** The newest check run of `name` on the commit, or null. */
+export async function findCheckRun(
+  forge: Forge,
+  headSha: string,
+  name: string,
+): Promise<ForgeCheckRun | null> {
+  const runs = await forge.listCheckRuns(headSha, name);
+  return runs.find((r) => r.name === name) ?? null;
+}
+
+/**
+ * Starts (`in_progress`, "Waiting for training") the check run of each model on the commit, unless
+ * one exists already for that SHA and name (a redelivery or a reopened pull request): no duplicates.
+ * @returns the check runs, created or found
+ */
+export async function startCheckRuns(
+  forge: Forge,
+  headSha: string,
+  models: readonly string[],
+  options: { detailsUrl?: string } = {},
+): Promise<{ model: string; check: ForgeCheckRun; created: boolean }[]> {
+  const out: { model: string; check: ForgeCheckRun; created: boolean }[] = [];
+  for (const model of models) {
+    const existing = await findCheckRun(forge, headSha, checkName(model));
+    if (existing) {
+      out.push({ model, check: existing, created: false });
+      continue;
+    }
+    const check = await forge.createCheckRun({
+      name: checkName(model),
+      headSha,
+      status: 'in_progress',
+      title: 'Waiting for training',
+      summary: `Waiting for the training workflow to upload the run artifact of ${'`'}${model}${'`'} for this commit.`,
+      externalId: model,
+      ...(options.detailsUrl ? { detailsUrl: options.detailsUrl } : {}),
+    });
+    out.push({ model, check, created: true });
+  }
+  return out;
+}
+
+/** What a completed check run says. */
+export interface CheckOutcome {
+  conclusion: CheckConclusion;
+  title: string;
+  summary: string;
+  text?: string;
+  annotations?: CheckAnnotation[];
+  detailsUrl?: string;
+  externalId?: string;
+}
+
+function limit(text: string): string {
+  return shorten(text, CHECK_OUTPUT_LIMIT);
+}
+
+/**
+ * Completes the check run `name` on the commit with `outcome`: updates the newest one, or creates
+ * it completed when none exists. When the newest one already says exactly this (a redelivery), it is
+ * left alone, so annotations are not added twice. Summary and text are cut to GitHub's limit.
+ */
+export async function completeCheckRun(
+  forge: Forge,
+  headSha: string,
+  name: string,
+  outcome: CheckOutcome,
+): Promise<{ check: ForgeCheckRun; changed: boolean }> {
+  const summary = limit(outcome.summary);
+  const text = outcome.text === undefined ? undefined : limit(outcome.text);
+  const title = shorten(outcome.title, 1000);
+  const existing = await findCheckRun(forge, headSha, name);
+  if (
+    existing &&
+    existing.status === 'completed' &&
+    existing.conclusion === outcome.conclusion &&
+    existing.title === title &&
+    existing.summary === summary &&
+    (text === undefined || existing.text === text)
+  ) {
+    return { check: existing, changed: false };
+  }
+  const fields = {
+    status: 'completed' as const,
+    conclusion: outcome.conclusion,
+    title,
+    summary,
+    ...(text !== undefined ? { text } : {}),
+    ...(outcome.annotations && outcome.annotations.length > 0 ? { annotations: outcome.annotations } : {}),
+    ...(outcome.detailsUrl ? { detailsUrl: outcome.detailsUrl } : {}),
+    ...(outcome.externalId ? { externalId: outcome.externalId } : {}),
+  };
+  if (existing) return { check: await forge.updateCheckRun(existing.id, fields), changed: true };
+  const created: NewCheckRun = { name, headSha, ...fields };
+  return { check: await forge.createCheckRun(created), changed: true };
+}
+
+/** Every `modelgate/<model>` check run on the commit (newest per name), the config check excluded. */
+export async function modelCheckRuns(
+  forge: Forge,
+  headSha: string,
+): Promise<{ model: string; check: ForgeCheckRun }[]> {
+  const runs = await forge.listCheckRuns(headSha);
+  const out = new Map<string, ForgeCheckRun>();
+  for (const r of runs) {
+    if (!r.name.startsWith('modelgate/') || r.name === CONFIG_CHECK_NAME) continue;
+    if (!out.has(r.name)) out.set(r.name, r);
+  }
+  return [...out].map(([name, check]) => ({ model: name.slice('modelgate/'.length), check }));
+}

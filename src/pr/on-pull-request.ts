@@ -1,0 +1,76 @@
+/**
+ * `pull_request` opened / synchronize / reopened: one `modelgate/<model>` check run per affected
+ * model, `in_progress` ("Waiting for training"), on the new head SHA. Approvals are tied to the head
+ * SHA, so a new push resets them by itself (new SHA, new check runs); the report sections written
+ * for an older commit are replaced by a short "waiting for training" note, so the comment never
+ * shows an approval that no longer applies.
+ */
+import { REPORT_COMMENT_MARKER, readSection, upsertModelSection } from '../forge/sticky-comment.js';
+import { codeSpan } from '../report/escape.js';
+import { affectedModels } from './affected-models.js';
+import {
+  type AppDeps,
+  configAt,
+  type HandlerContext,
+  type HandlerResult,
+  ignored,
+  runHandler,
+  trustedOf,
+} from './app-deps.js';
+import { startCheckRuns } from './check-runs.js';
+import { PullRequestEventSchema, parsePayload } from './events.js';
+import { baseConfigOf, failConfig } from './model-gate.js';
+import { headMarker } from './report-pull-request.js';
+
+const ACTIONS = new Set(['opened', 'synchronize', 'reopened']);
+
+/** The section shown while a new head commit trains. */
+export function waitingSection(model: string, headSha: string): string {
+  return `${headMarker(headSha)}\n### ⏳ ${codeSpan(model)}: waiting for training of ${codeSpan(headSha.slice(0, 7))}\n\nThe previous report was for an older commit; its verdict and any approval no longer apply.`;
+}
+
+async function markStale(ctx: HandlerContext, prNumber: number, headSha: string, models: string[]) {
+  const trusted = trustedOf(ctx.deps);
+  const comment = (await ctx.deps.forge.listIssueComments(prNumber)).find(
+    (c) => trusted(c.user) && c.body.includes(REPORT_COMMENT_MARKER),
+  );
+  if (!comment) return;
+  for (const model of models) {
+    const section = readSection(comment.body, model);
+    if (section === null || section.includes(headMarker(headSha))) continue;
+    await upsertModelSection(ctx.deps.forge, prNumber, model, waitingSection(model, headSha), {
+      trustedAuthor: trusted,
+    });
+    ctx.actions.push(`comment ${comment.id}: section ${model} waiting`);
+  }
+}
+
+/**
+ * Handles `pull_request` opened, synchronize and reopened (other actions are ignored; a merge is
+ * {@link onMerged}'s). Never throws.
+ */
+export function onPullRequest(deps: AppDeps, event: unknown): Promise<HandlerResult> {
+  return runHandler('pull_request', deps, async (ctx) => {
+    const payload = parsePayload(PullRequestEventSchema, event, 'pull_request');
+    if (!ACTIONS.has(payload.action)) return ignored(`action ${payload.action} ignored`);
+    const pr = payload.pull_request;
+    const headSha = pr.head.sha;
+    const config = await configAt(deps, headSha);
+    if (config === null) return ignored('no .github/modelgate.yml');
+    if (!config.ok) {
+      await failConfig(ctx, headSha, config);
+      return { handled: true, summary: `#${pr.number}: invalid config` };
+    }
+    ctx.deadline.check('listing the changed files');
+    const files = await deps.forge.listPullRequestFiles(pr.number);
+    const base = await baseConfigOf(ctx, pr.base.ref);
+    const models = affectedModels(config.config, files, base).map((m) => m.name);
+    if (models.length === 0) return ignored(`#${pr.number}: no model affected`);
+    const started = await startCheckRuns(deps.forge, headSha, models, {
+      ...(pr.html_url ? { detailsUrl: pr.html_url } : {}),
+    });
+    for (const s of started) if (s.created) ctx.actions.push(`check modelgate/${s.model}: in_progress`);
+    if (payload.action !== 'opened') await markStale(ctx, pr.number, headSha, models);
+    return { handled: true, summary: `#${pr.number}: ${models.length} model(s) waiting for training` };
+  });
+}

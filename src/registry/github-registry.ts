@@ -1,0 +1,252 @@
+/**
+ * The GitHub registry: model versions are the repository's published releases whose tag is
+ * `<model>@vX.Y.Z` (DVC GTO's convention), each carrying the run's files as assets (see
+ * `src/release/`). Listing reads each release's `version.json` asset (falling back to the tag and the
+ * body); `materialise` downloads a version's assets into a cache folder `<cacheDir>/<model>/<X.Y.Z>/`
+ * (with `model.zip` unzipped safely into the run's model folder), atomically, and reuses it after;
+ * `register` releases a run through `releaseRun`. All GitHub I/O goes through the {@link Forge}.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { loadJsonFile } from '../config/load.js';
+import { MODEL_NAME_PATTERN } from '../config/model-config.js';
+import { RunRecordSchema } from '../config/run-record.js';
+import { RegistryError } from '../errors.js';
+import type { Forge, ForgeRelease } from '../forge/forge.js';
+import { isPlainFileName, MODEL_ZIP, runModelFolder, VERSION_JSON } from '../release/release-assets.js';
+import { runIdInBody } from '../release/release-body.js';
+import { ReleaseError } from '../release/release-error.js';
+import { releaseRun } from '../release/release-run.js';
+import { unzipToFolder } from '../release/unzip-folder.js';
+import { ModelVersionSchema } from './model-version-schema.js';
+import type { ModelVersion, RegisterOptions, Registry } from './registry.js';
+import { compareSemver, formatSemver, parseSemver, parseVersionTag, versionTag } from './semver.js';
+
+/** Options of {@link GithubRegistry}. */
+export interface GithubRegistryOptions {
+  /** Where versions are downloaded to (`<cacheDir>/<model>/<X.Y.Z>/`). */
+  cacheDir: string;
+  /** Largest asset downloaded (default 1 GiB). */
+  maxAssetBytes?: number;
+  /** Largest unzipped model folder (default 2 GiB). */
+  maxModelBytes?: number;
+  /** The clock for `register` (default `new Date()`). */
+  now?: () => Date;
+  /** Progress lines of `register` and `materialise`. */
+  log?: (line: string) => void;
+}
+
+/** Largest `version.json` read. */
+const MAX_VERSION_JSON_BYTES = 1024 * 1024;
+
+/** The registry over a repository's releases. */
+export class GithubRegistry implements Registry {
+  /** Absolute cache folder. */
+  readonly cacheDir: string;
+  private readonly forge: Forge;
+  private readonly options: GithubRegistryOptions;
+  /** version.json entries by asset id (assets are immutable once uploaded). */
+  private readonly entries = new Map<number, ModelVersion>();
+
+  constructor(forge: Forge, options: GithubRegistryOptions) {
+    this.forge = forge;
+    this.options = options;
+    this.cacheDir = resolve(options.cacheDir);
+  }
+
+  private checkModel(model: string): void {
+    if (!MODEL_NAME_PATTERN.test(model))
+      throw new RegistryError(`invalid model name ${JSON.stringify(model)}`);
+  }
+
+  private log(line: string): void {
+    this.options.log?.(line);
+  }
+
+  /** The version entry of a published release: its version.json, else built from the tag and body. */
+  private async entryOf(release: ForgeRelease): Promise<ModelVersion> {
+    const tag = parseVersionTag(release.tag)!;
+    const version = formatSemver(tag.version);
+    const identity = { model: tag.model, version, tag: versionTag(tag.model, version) };
+    const asset = release.assets.find((a) => a.name === VERSION_JSON);
+    if (asset && asset.size <= MAX_VERSION_JSON_BYTES) {
+      const cached = this.entries.get(asset.id);
+      if (cached) return cached;
+      const bytes = await this.forge.downloadReleaseAsset(asset.id, MAX_VERSION_JSON_BYTES);
+      let json: unknown;
+      try {
+        json = JSON.parse(new TextDecoder().decode(bytes));
+      } catch (e) {
+        throw new ReleaseError(`${release.tag}: ${VERSION_JSON} is not JSON: ${(e as Error).message}`);
+      }
+      const parsed = ModelVersionSchema.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new ReleaseError(
+          `${release.tag}: ${VERSION_JSON} field ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+        );
+      }
+      const entry = { ...parsed.data, ...identity };
+      this.entries.set(asset.id, entry);
+      return entry;
+    }
+    return {
+      ...identity,
+      created_at: release.createdAt,
+      run_id: runIdInBody(release.body, tag.model) ?? 'unknown',
+      git_sha: null,
+      metrics: {},
+    };
+  }
+
+  /** Published releases of `model`, newest version first. */
+  private async releases(model: string): Promise<ForgeRelease[]> {
+    const all = await this.forge.listReleases();
+    const mine = all.filter((r) => !r.draft && parseVersionTag(r.tag)?.model === model);
+    return mine.sort((a, b) =>
+      compareSemver(parseVersionTag(b.tag)!.version, parseVersionTag(a.tag)!.version),
+    );
+  }
+
+  /** The models with at least one published release, sorted. */
+  async models(): Promise<string[]> {
+    const names = new Set<string>();
+    for (const r of await this.forge.listReleases()) {
+      const tag = parseVersionTag(r.tag);
+      if (!r.draft && tag && MODEL_NAME_PATTERN.test(tag.model)) names.add(tag.model);
+    }
+    return [...names].sort();
+  }
+
+  /** {@inheritDoc Registry.list} */
+  async list(model: string): Promise<ModelVersion[]> {
+    this.checkModel(model);
+    const out: ModelVersion[] = [];
+    for (const r of await this.releases(model)) out.push(await this.entryOf(r));
+    return out;
+  }
+
+  /** {@inheritDoc Registry.latest} */
+  async latest(model: string): Promise<ModelVersion | null> {
+    this.checkModel(model);
+    const newest = (await this.releases(model))[0];
+    return newest ? this.entryOf(newest) : null;
+  }
+
+  private async release(model: string, version: string): Promise<ForgeRelease | null> {
+    this.checkModel(model);
+    const v = parseSemver(version);
+    if (!v) throw new RegistryError(`invalid version ${JSON.stringify(version)}: expected X.Y.Z`);
+    const release = await this.forge.getReleaseByTag(versionTag(model, v));
+    return release && !release.draft ? release : null;
+  }
+
+  /** {@inheritDoc Registry.get} */
+  async get(model: string, version: string): Promise<ModelVersion | null> {
+    const release = await this.release(model, version);
+    return release ? this.entryOf(release) : null;
+  }
+
+  /**
+   * Releases a run folder (see `releaseRun`): needs `options.sha`, the commit to tag. The version
+   * follows the tags (`bump`, `labels`); an explicit `version` is refused.
+   */
+  async register(runDir: string, options: RegisterOptions = {}): Promise<ModelVersion> {
+    if (!options.sha) {
+      throw new RegistryError('the GitHub registry needs the commit to tag: pass RegisterOptions.sha');
+    }
+    if (options.version !== undefined) {
+      throw new RegistryError(
+        'the GitHub registry chooses versions from the tags: give a bump or labels, not an explicit version',
+      );
+    }
+    const run = await loadJsonFile(join(runDir, 'run.json'), RunRecordSchema);
+    const outcome = await releaseRun({
+      forge: this.forge,
+      runDir,
+      model: run.model,
+      sha: options.sha,
+      ...(options.bump ? { bump: options.bump } : {}),
+      ...(options.labels ? { labels: options.labels } : {}),
+      ...(options.approver ? { approver: options.approver } : {}),
+      ...(options.notes ? { notes: options.notes } : {}),
+      ...(options.extraFiles ? { extraFiles: options.extraFiles } : {}),
+      ...(this.options.now ? { now: this.options.now } : {}),
+      ...(this.options.log ? { log: this.options.log } : {}),
+    });
+    return this.entryOf(outcome.release);
+  }
+
+  /** {@inheritDoc Registry.materialise} */
+  async materialise(model: string, version: string): Promise<string> {
+    const v = parseSemver(version);
+    if (!v) throw new RegistryError(`invalid version ${JSON.stringify(version)}: expected X.Y.Z`);
+    this.checkModel(model);
+    const dir = join(this.cacheDir, model, formatSemver(v));
+    if (existsSync(join(dir, 'run.json'))) return dir;
+    const release = await this.release(model, formatSemver(v));
+    if (!release) throw new RegistryError(`${versionTag(model, v)}: no published release`);
+    const parent = join(this.cacheDir, model);
+    await mkdir(parent, { recursive: true });
+    const tmp = join(parent, `.tmp-${formatSemver(v)}-${process.pid}-${randomBytes(6).toString('hex')}`);
+    try {
+      await this.download(release, tmp);
+      try {
+        await rename(tmp, dir);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        // Another process materialised the same version first: use theirs.
+        if ((code === 'ENOTEMPTY' || code === 'EEXIST') && existsSync(join(dir, 'run.json'))) {
+          await rm(tmp, { recursive: true, force: true });
+          return dir;
+        }
+        throw e;
+      }
+    } catch (e) {
+      await rm(tmp, { recursive: true, force: true });
+      throw e;
+    }
+    this.log(`${release.tag}: downloaded to ${dir}`);
+    return dir;
+  }
+
+  /** Downloads the assets of a release into `dir`, unzipping model.zip into the run's model folder. */
+  private async download(release: ForgeRelease, dir: string): Promise<void> {
+    const maxAsset = this.options.maxAssetBytes ?? 1024 ** 3;
+    await mkdir(dir, { recursive: true });
+    const runAsset = release.assets.find((a) => a.name === 'run.json');
+    if (!runAsset) throw new ReleaseError(`${release.tag}: the release has no run.json asset`);
+    let zip: Uint8Array | null = null;
+    for (const asset of release.assets) {
+      if (!isPlainFileName(asset.name)) {
+        throw new ReleaseError(
+          `${release.tag}: asset name ${JSON.stringify(asset.name)} is not a plain file name`,
+        );
+      }
+      if (asset.size > maxAsset) {
+        throw new ReleaseError(
+          `${release.tag}: asset ${asset.name} is ${asset.size} bytes, over ${maxAsset}`,
+        );
+      }
+      const data = await this.forge.downloadReleaseAsset(asset.id, maxAsset);
+      if (data.length !== asset.size) {
+        throw new ReleaseError(
+          `${release.tag}: asset ${asset.name} downloaded ${data.length} bytes, expected ${asset.size}`,
+        );
+      }
+      if (asset.name === MODEL_ZIP) zip = data;
+      else await writeFile(join(dir, asset.name), data);
+    }
+    const runFile = join(dir, 'run.json');
+    const run = await loadJsonFile(runFile, RunRecordSchema);
+    if (zip) {
+      const modelDir = runModelFolder(dir, run) ?? join(dir, 'model');
+      await unzipToFolder(zip, modelDir, {
+        label: `${release.tag} ${MODEL_ZIP}`,
+        maxBytes: this.options.maxModelBytes ?? 2 * 1024 ** 3,
+      });
+    }
+  }
+}
