@@ -1,7 +1,8 @@
 /**
  * The `deploy` action's use case: delivers a released version to the model server's admin API and
  * mirrors it into a GitHub Deployment with statuses (`in_progress`, then `success` with the
- * environment URL, or `failure` with the server's message) through {@link deployVersion}. The
+ * environment URL, or `failure` with the server's message) through `deployAndWatch` (which, with
+ * `watch` set, also watches a canary and records an automatic rollback on its Deployment). The
  * version defaults to the model's latest release; the server URL and the canary weight default to
  * the model's `deploy` settings in `.github/modelgate.yml`.
  */
@@ -14,7 +15,8 @@ import type { Forge } from '../forge/forge.js';
 import { GithubRegistry } from '../registry/github-registry.js';
 import { versionTag } from '../registry/semver.js';
 import { codeSpan, escapeMarkdown } from '../report/escape.js';
-import { type DeployOutcome, deployVersion } from '../serve/deploy-flow.js';
+import type { DeployOutcome } from '../serve/deploy-flow.js';
+import { deployAndWatch } from '../serve/watch-canary.js';
 import type { DeployInputs } from './inputs.js';
 import { type ActionContext, ActionInputError, inputVariable, workspacePath } from './runtime.js';
 
@@ -124,13 +126,15 @@ export async function deployAction(options: DeployActionOptions): Promise<Deploy
   log(
     `modelgate: deploying ${versionTag(inputs.model, version)} to ${environment}${canary ? ` (canary ${canary}%)` : ''} at ${serverUrl}`,
   );
-  const outcome = await deployVersion({
+  const outcome = await deployAndWatch({
     forge,
     admin: { url: serverUrl, token: adminToken },
     model: inputs.model,
     version,
     environment,
     ...(canary !== undefined ? { canary } : {}),
+    watchSeconds: inputs.watch,
+    log,
   });
   const base = {
     model: inputs.model,

@@ -182,6 +182,11 @@ export const DeployInputsSchema = z.object({
     .describe("The model server's base URL (default: the config's deploy.url)."),
   'admin-token': z.string().min(1).describe("The model server's admin token (a secret)."),
   canary: integerInput(0, 100).optional().describe('Canary traffic percentage (default: the config).'),
+  watch: integerInput(0, 3600)
+    .default(0)
+    .describe(
+      'Seconds to watch a canary after it starts; an automatic rollback by the server in that time fails the step and marks the canary Deployment failed (0: do not watch).',
+    ),
   config: pathInput().default(DEFAULT_CONFIG).describe('The repository config file.'),
   token: z.string().min(1).describe('GitHub token with deployments: write.'),
 });
