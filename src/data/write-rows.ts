@@ -137,6 +137,9 @@ export async function writeRows(
   } catch (err) {
     out?.destroy();
     file?.destroy();
+    // A stream destroyed before its file was opened still opens (creates) it, then closes it:
+    // wait for the close so the temporary file is really gone afterwards.
+    if (file && !file.closed) await new Promise((resolve) => file!.once('close', resolve));
     await rm(tmp, { force: true });
     if (err instanceof ModelgateError) throw err;
     const code = (err as { code?: unknown }).code;
