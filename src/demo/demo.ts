@@ -1,7 +1,8 @@
 /**
- * `modelgate demo`: the whole loop as far as it exists, on the bundled example, in a fresh
- * temporary git repository: generate data, train a baseline, register `risk@v1.0.0`, change a
- * hyperparameter on a branch, train the candidate and compare the two runs.
+ * `modelgate demo`: the whole loop on the bundled example, in a fresh temporary git repository:
+ * generate data, train a baseline, register `risk@v1.0.0`, change a hyperparameter on a branch, train
+ * the candidate and compare the two runs, run the same pull request through the App's handlers on an
+ * in-memory GitHub, release, serve and canary the candidate, and watch production data for drift.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -31,6 +32,7 @@ import { formatMetric, runSummary, textTable } from '../runs/format.js';
 import { runTraining } from '../runs/run-training.js';
 import { deployVersion, promoteCanary } from '../serve/deploy-flow.js';
 import type { BackendRequest } from '../train/backend.js';
+import { githubLoop } from './github-loop.js';
 import { RISK_COLUMNS, riskRows } from './risk-data.js';
 
 const exec = promisify(execFile);
@@ -191,7 +193,30 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         ? '\nOn GitHub the check "modelgate/risk" would fail and block the merge.'
         : '\nOn GitHub the check "modelgate/risk" would pass.',
   );
-  step(9, 'Release and deploy: risk@v1.0.0 serves, the candidate goes out as a 20% canary, then is promoted');
+  const baseSha = baseline.record.git?.sha;
+  const headSha = candidate.record.git?.sha;
+  if (baseSha && headSha && baseSha !== headSha) {
+    step(
+      9,
+      "The same pull request on GitHub: the App's handlers against an in-memory GitHub (checks, sticky comment, approval, release)",
+    );
+    await githubLoop({
+      baseSha,
+      headSha,
+      baselineDir: baseline.dir,
+      candidateDir: candidate.dir,
+      configText: await readFile(join(dir, '.github', 'modelgate.yml'), 'utf8'),
+      workDir: join(dir, '.modelgate', 'github'),
+      resamples: options.resamples ?? 1000,
+      io,
+    });
+  } else {
+    step(9, 'The same pull request on GitHub: skipped (the runs have no distinct git commits)');
+  }
+  step(
+    10,
+    'Release and deploy: risk@v1.0.0 serves, the candidate goes out as a 20% canary, then is promoted',
+  );
   const v2 = await registry.register(candidate.dir, {
     bump: compared.gate.bump.bump,
     notes: 'wider MLP',
@@ -272,7 +297,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   }
   say(`prediction log: ${join(dir, '.modelgate', 'logs')} (what drift monitoring reads in production)`);
 
-  step(10, `Later, in production: monitor ${v2.tag} for drift against its reference profile`);
+  step(11, `Later, in production: monitor ${v2.tag} for drift against its reference profile`);
   const reference = await loadProfile(join(await registry.materialise('risk', v2.version), 'profile.json'));
   const forge = new MemoryForge();
   const retrain = repoModel?.drift?.retrain ? { workflow: 'retrain.yml', ref: 'main' } : null;
@@ -335,5 +360,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     `${join(reports, 'drift-issue.md')}  the drift issue's body; ${join(reports, 'drift.html')}  its HTML report`,
   );
   say(`\nThe demo repository stays in ${dir} (runs in .modelgate/runs, versions in .modelgate/models).`);
-  say('Next in the loop (later releases): the GitHub App and the reusable Actions.');
+  say(
+    'On GitHub, the reusable workflows and the App run these steps on every pull request, merge and schedule: see docs/workflows.md and docs/app.md.',
+  );
 }

@@ -43,6 +43,12 @@ describe('npm start (modelgate demo)', () => {
     expect(stdout).toMatch(/roc_auc\s+0\.\d{4}\s+0\.\d{4}\s+[+-]0\.\d{4}\s+\[-?0\.\d{4}, -?0\.\d{4}\]/);
     expect(stdout).toMatch(/demographic_parity_difference\s+0\.\d{4}\s+0\.\d{4}\s+0\.1000/);
     expect(stdout).toMatch(/^verdict: (pass|needs-approval|fail) /m);
+    // The same pull request through the App's handlers on an in-memory GitHub.
+    expect(stdout).toMatch(/pull request #7 opened: check modelgate\/risk: in_progress/);
+    expect(stdout).toMatch(
+      /training finished: one sticky comment \(\d+ characters\), check modelgate\/risk: completed \/ (success|action_required|failure)/,
+    );
+    expect(stdout).toMatch(/the repository now has tags risk@v1\.0\.0, risk@v1\.1\.0, 2 published releases/);
     // Serving: the stable version answers, a 20% canary takes part of the traffic, then is promoted.
     expect(stdout).toMatch(/deployed risk@v1\.0\.0 to production \(success\)/);
     expect(stdout).toMatch(/traffic: 400 requests in \d+ ms: 400 by 1\.0\.0 \(stable\)/);
