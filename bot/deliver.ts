@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { ModelgateError } from '../src/errors.js';
 import { OctokitForge, type OctokitLike } from '../src/forge/octokit-forge.js';
 import { type AppDeps, type AppLog, DEFAULT_APP_LIMITS, type HandlerResult } from '../src/pr/app-deps.js';
-import { GithubRegistry } from '../src/registry/github-registry.js';
+import { GithubRegistry, type ReleaseAssetCache } from '../src/registry/github-registry.js';
 import { routeFor } from './handlers/index.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { DeliveryReport, ModelgateAppOptions } from './options.js';
@@ -36,6 +36,8 @@ export interface DeliveryEnv {
   options: ModelgateAppOptions;
   /** The per-repository lock (default: one shared by the process). */
   lock?: KeyedLock;
+  /** Baseline asset bytes kept across deliveries (default `options.assetCache`, else none). */
+  assetCache?: ReleaseAssetCache | null;
 }
 
 /** The default extra time after the deadline before a delivery is given up. */
@@ -145,12 +147,15 @@ async function runRoute(
   let work: Promise<HandlerResult>;
   try {
     const forge = new OctokitForge(env.octokit, { owner: repository.owner, repo: repository.repo });
+    const assetCache = env.assetCache === undefined ? options.assetCache : env.assetCache;
     const deps: AppDeps = {
       forge,
       registry: new GithubRegistry(forge, {
         cacheDir: join(scratch, 'registry'),
         log: (line) => log.info(line),
         ...(options.now ? { now: options.now } : {}),
+        // Asset ids are unique per GitHub host; one App instance talks to one host.
+        ...(assetCache ? { assetCache, assetScope: repository.fullName.toLowerCase() } : {}),
       }),
       log,
       signal: controller.signal,

@@ -8,6 +8,7 @@
  */
 import type { ApplicationFunction, Context, Probot } from 'probot';
 import type { AppLog } from '../src/pr/app-deps.js';
+import { DEFAULT_ASSET_CACHE_BYTES, ReleaseAssetCache } from '../src/registry/github-registry.js';
 import { DeliveryError, handleDelivery } from './deliver.js';
 import { EVENT_ACTIONS } from './handlers/index.js';
 import { KeyedLock } from './keyed-lock.js';
@@ -40,11 +41,17 @@ export function createModelgateApp(options: ModelgateAppOptions = {}): Applicati
   return (app: Probot) => {
     // One lock per App instance: events of one repository run one at a time in this process.
     const lock = new KeyedLock();
+    // One baseline cache per App instance (one GitHub host), shared by its deliveries.
+    const assetCache =
+      options.assetCache ??
+      (options.assetCacheBytes === 0
+        ? null
+        : new ReleaseAssetCache(options.assetCacheBytes ?? DEFAULT_ASSET_CACHE_BYTES));
     // Probot's event names are a union of literals; ours come from the route table.
     app.on(EVENT_ACTIONS as Parameters<Probot['on']>[0], async (context: Context) => {
       const report = await handleDelivery(
         { id: context.id, name: context.name, payload: context.payload },
-        { octokit: context.octokit, log: appLogOf(context.log), options, lock },
+        { octokit: context.octokit, log: appLogOf(context.log), options, lock, assetCache },
       );
       if (!report) return;
       const { result } = report;

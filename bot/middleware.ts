@@ -145,6 +145,8 @@ function dropUndefined(options: ModelgateAppOptions): ModelgateAppOptions {
     'client',
     'now',
     'onDelivery',
+    'assetCache',
+    'assetCacheBytes',
   ]) {
     const value = (options as Record<string, unknown>)[key];
     if (value !== undefined) out[key] = value;

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ModelgateError } from '../src/errors.js';
 import type { AppLimits, HandlerResult, WorkflowNames } from '../src/pr/app-deps.js';
+import type { ReleaseAssetCache } from '../src/registry/github-registry.js';
 
 /** GitHub's limit on a webhook payload (25 MiB); larger bodies are refused. */
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
@@ -65,6 +66,13 @@ export interface ModelgateAppOptions {
   now?: () => Date;
   /** Called after each delivery (tests, metrics). */
   onDelivery?: (report: DeliveryReport) => void;
+  /**
+   * Baseline files kept across deliveries, keyed by repository and release asset id (default: one
+   * per App instance, `MODELGATE_BASELINE_CACHE_BYTES` large).
+   */
+  assetCache?: ReleaseAssetCache;
+  /** Byte cap of the default `assetCache` (default 128 MiB; 0 turns the cache off). */
+  assetCacheBytes?: number;
 }
 
 /** An invalid App setting (an environment variable with a bad value). */
@@ -106,6 +114,12 @@ export const AppEnvSchema = z.object({
   ),
   MODELGATE_MAX_RETRIES: z.coerce.number().int().min(0).max(10).optional().describe('Retries (default 3).'),
   MODELGATE_PACE: Flag.describe('Pause between writes as GitHub asks (default true).'),
+  MODELGATE_BASELINE_CACHE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('Bytes of baseline files kept in memory across events (default 134217728; 0: off).'),
 });
 
 /**
@@ -151,5 +165,8 @@ export function appOptionsFromEnv(
     client,
     ...(e.MODELGATE_ADMIN_TOKEN ? { adminToken: e.MODELGATE_ADMIN_TOKEN } : {}),
     ...(e.MODELGATE_WORK_DIR ? { workDir: e.MODELGATE_WORK_DIR } : {}),
+    ...(e.MODELGATE_BASELINE_CACHE_BYTES !== undefined
+      ? { assetCacheBytes: e.MODELGATE_BASELINE_CACHE_BYTES }
+      : {}),
   };
 }

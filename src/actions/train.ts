@@ -9,13 +9,14 @@
  * action then fails with the run's error.
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { parseDocument } from 'yaml';
 import { loadJsonFile, loadYamlFile } from '../config/load.js';
 import { type RepoConfig, RepoConfigSchema, type RepoModel } from '../config/repo-config.js';
 import { type RunRecord, RunRecordSchema } from '../config/run-record.js';
 import { ConfigError, ModelgateError, TrainError } from '../errors.js';
+import { REPO_CONFIG_COPY } from '../pr/run-artifact.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { runTraining } from '../runs/run-training.js';
 import { runArtifactName, type TrainInputs } from './inputs.js';
@@ -337,6 +338,10 @@ export async function trainAction(options: TrainActionOptions): Promise<TrainAct
     options.signal?.removeEventListener('abort', onAbort);
     if (modelFileUsed !== modelFile) await rm(modelFileUsed, { force: true });
   }
+
+  // The repository config as the run saw it, for the App (it uses the copy instead of reading the
+  // file at the head commit only when the copy is byte for byte that file).
+  if (existsSync(join(runDir, 'run.json'))) await copyFile(configFile, join(runDir, REPO_CONFIG_COPY));
 
   let upload: UploadOutcome;
   if (!existsSync(join(runDir, 'run.json'))) {

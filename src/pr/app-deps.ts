@@ -4,6 +4,7 @@
  * (release, deploy). Plus the pieces every handler shares: the deadline, the result shape, the
  * config lookup and a scratch folder.
  */
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -194,14 +195,34 @@ export function ignored(summary: string): Omit<HandlerResult, 'actions'> {
   return { handled: false, summary };
 }
 
+/** The config text of an event and what it parses to. */
+export interface ConfigSource {
+  /** The raw text of `.github/modelgate.yml`. */
+  text: string;
+  result: ConfigResult;
+}
+
+/**
+ * The config text for an event and its parse: `deps.configText` when given, else the file at `ref`
+ * through the forge. null: the repository has no modelgate config.
+ */
+export async function configSourceAt(deps: AppDeps, ref: string): Promise<ConfigSource | null> {
+  if (deps.configText === null) return null;
+  const text = deps.configText ?? (await deps.forge.getFile(CONFIG_PATH, ref));
+  return text === null ? null : { text, result: parseRepoConfig(text, CONFIG_PATH) };
+}
+
+/** SHA-256 (hex) of a config text, as check-run config stamps record it. */
+export function configHash(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
 /**
  * The config for an event: `deps.configText` when given, else the file at `ref` through the forge.
  * null: the repository has no modelgate config (the event is not for modelgate).
  */
 export async function configAt(deps: AppDeps, ref: string): Promise<ConfigResult | null> {
-  if (deps.configText === null) return null;
-  const text = deps.configText ?? (await deps.forge.getFile(CONFIG_PATH, ref));
-  return text === null ? null : parseRepoConfig(text, CONFIG_PATH);
+  return (await configSourceAt(deps, ref))?.result ?? null;
 }
 
 /** The config when valid, else null (for events that only act on a valid config). */

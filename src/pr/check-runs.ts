@@ -52,6 +52,30 @@ export function approverMarker(login: string): string {
   return `<!-- modelgate:approver:${login} -->`;
 }
 
+/**
+ * What the App knew of the config when it started a pull request's checks: the SHA-256 of
+ * `.github/modelgate.yml` at the head commit, and whether the pull request changes this model's gate
+ * rules (from the changed files and the base branch's config). Later events of the same head commit
+ * read it back instead of listing the files and reading the base config again.
+ */
+export interface ConfigStamp {
+  /** The head commit the stamp was made for. */
+  headSha: string;
+  /** SHA-256 (hex) of the config text at the head commit. */
+  hash: string;
+  /** The pull request changes this model's gate rules (needs approval). */
+  rulesChanged: boolean;
+}
+
+const HASH = /^[0-9a-f]{64}$/;
+
+/** The hidden config marker `<!-- modelgate:config:<headSha>:<sha256>:<changed|unchanged> -->`. */
+export function configMarker(stamp: ConfigStamp): string {
+  if (!SHA.test(stamp.headSha)) throw new Error(`not a commit SHA: ${JSON.stringify(stamp.headSha)}`);
+  if (!HASH.test(stamp.hash)) throw new Error(`not a SHA-256: ${JSON.stringify(stamp.hash)}`);
+  return `<!-- modelgate:config:${stamp.headSha}:${stamp.hash}:${stamp.rulesChanged ? 'changed' : 'unchanged'} -->`;
+}
+
 /** What a check run's markers say. */
 export interface CheckState {
   /** The verdict and the head SHA it was given for. */
@@ -63,6 +87,8 @@ export interface CheckState {
   commandApprovals: { user: string; headSha: string }[];
   /** The approver the check was completed with (a `needs-approval` verdict turned green). */
   approver: string | null;
+  /** The config stamp the check was started with, when it has one. */
+  config: ConfigStamp | null;
 }
 
 /** Reads the markers of a check run's output text. */
@@ -75,12 +101,14 @@ export function parseCheckState(text: string | undefined): CheckState {
     .filter((m) => LOGIN.test(m[1]!))
     .map((m) => ({ user: m[1]!, headSha: m[2]! }));
   const a = /<!-- modelgate:approver:([A-Za-z0-9[\]-]+) -->/.exec(t);
+  const c = /<!-- modelgate:config:([0-9a-fA-F]{7,64}):([0-9a-f]{64}):(changed|unchanged) -->/.exec(t);
   return {
     verdict,
     headSha: verdict ? v![2]! : null,
     sourceRunId: s ? Number(s[1]) : null,
     commandApprovals,
     approver: a && LOGIN.test(a[1]!) ? a[1]! : null,
+    config: c ? { headSha: c[1]!, hash: c[2]!, rulesChanged: c[3] === 'changed' } : null,
   };
 }
 
@@ -91,6 +119,8 @@ export function checkStateText(state: {
   sourceRunId?: number | null;
   commandApprovals?: readonly { user: string; headSha: string }[];
   approver?: string | null;
+  /** Kept only when made for `headSha`. */
+  config?: ConfigStamp | null;
 }): string {
   if (!SHA.test(state.headSha)) throw new Error(`not a commit SHA: ${JSON.stringify(state.headSha)}`);
   const lines = [verdictMarker(state.verdict, state.headSha)];
@@ -104,6 +134,7 @@ export function checkStateText(state: {
     lines.push(commandApprovalMarker(a.user, a.headSha));
   }
   if (state.approver) lines.push(approverMarker(state.approver));
+  if (state.config && state.config.headSha === state.headSha) lines.push(configMarker(state.config));
   return lines.join('\n');
 }
 
@@ -138,11 +169,14 @@ export async function startCheckRuns(
   forge: Forge,
   headSha: string,
   models: readonly string[],
-  options: { detailsUrl?: string } = {},
+  options: { detailsUrl?: string; stamps?: Readonly<Record<string, ConfigStamp>> } = {},
 ): Promise<{ model: string; check: ForgeCheckRun; created: boolean }[]> {
   const out: { model: string; check: ForgeCheckRun; created: boolean }[] = [];
+  const all = models.length > 1 ? await forge.listCheckRuns(headSha) : null;
   for (const model of models) {
-    const existing = await findCheckRun(forge, headSha, checkName(model));
+    const existing = all
+      ? (all.find((r) => r.name === checkName(model)) ?? null)
+      : await findCheckRun(forge, headSha, checkName(model));
     if (existing) {
       out.push({ model, check: existing, created: false });
       continue;
@@ -153,6 +187,7 @@ export async function startCheckRuns(
       status: 'in_progress',
       title: 'Waiting for training',
       summary: `Waiting for the training workflow to upload the run artifact of ${'`'}${model}${'`'} for this commit.`,
+      ...(options.stamps?.[model] ? { text: configMarker(options.stamps[model]) } : {}),
       externalId: model,
       ...(options.detailsUrl ? { detailsUrl: options.detailsUrl } : {}),
     });
@@ -180,17 +215,20 @@ function limit(text: string): string {
  * Completes the check run `name` on the commit with `outcome`: updates the newest one, or creates
  * it completed when none exists. When the newest one already says exactly this (a redelivery), it is
  * left alone, so annotations are not added twice. Summary and text are cut to GitHub's limit.
+ * @param known the newest check run of `name` on the commit (null: none) when the caller listed the
+ * commit's check runs in this event already; undefined: looked up here
  */
 export async function completeCheckRun(
   forge: Forge,
   headSha: string,
   name: string,
   outcome: CheckOutcome,
+  known?: ForgeCheckRun | null,
 ): Promise<{ check: ForgeCheckRun; changed: boolean }> {
   const summary = limit(outcome.summary);
   const text = outcome.text === undefined ? undefined : limit(outcome.text);
   const title = shorten(outcome.title, 1000);
-  const existing = await findCheckRun(forge, headSha, name);
+  const existing = known === undefined ? await findCheckRun(forge, headSha, name) : known;
   if (
     existing &&
     existing.status === 'completed' &&

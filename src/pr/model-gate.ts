@@ -4,12 +4,13 @@
  * with a clear message, and failing everything on an invalid config.
  */
 import type { RepoConfig, RepoModel } from '../config/repo-config.js';
-import type { ForgeReview } from '../forge/forge.js';
+import type { ForgeCheckRun, ForgeReview } from '../forge/forge.js';
 import { escapeMarkdown, shorten } from '../report/escape.js';
 import { type HandlerContext, trustedOf, validConfigAt } from './app-deps.js';
 import { type ApprovalDecision, evaluateApproval, readCodeowners } from './approval.js';
 import {
   CONFIG_CHECK_NAME,
+  type ConfigStamp,
   checkName,
   checkStateText,
   completeCheckRun,
@@ -125,8 +126,21 @@ export interface ReportModelInput {
   /** Link to the workflow run. */
   runUrl?: string;
   configChanged: boolean;
-  decision: ApprovalDecision;
+  /**
+   * The approval decision, or how to make it: called only when the verdict needs approval (so a
+   * passing run reads no reviews, CODEOWNERS or base config).
+   */
+  decision: ApprovalDecision | (() => Promise<ApprovalDecision>);
   commandApprovals: readonly { user: string; headSha: string }[];
+  /** The config stamp to keep on the check (see `ConfigStamp`). */
+  configStamp?: ConfigStamp | null;
+  /** The model's newest check run on the head commit, when the caller listed them (null: none). */
+  existing?: ForgeCheckRun | null;
+  /**
+   * Re-read the comment after writing it, in case a concurrent writer replaced the section (default
+   * true). Callers turn it off when no other writer can be at work on the comment.
+   */
+  verifyComment?: boolean;
 }
 
 /**
@@ -136,8 +150,9 @@ export interface ReportModelInput {
  */
 export async function reportModel(ctx: HandlerContext, input: ReportModelInput): Promise<ModelReportResult> {
   const { pr, model } = input;
-  const eligible = input.decision.eligible;
   ctx.deadline.check(`the report of ${model.name}`);
+  const decide = input.decision;
+  let decision: ApprovalDecision | null = typeof decide === 'function' ? null : decide;
   const { models, commentId } = await reportPullRequest({
     forge: ctx.deps.forge,
     registry: ctx.deps.registry,
@@ -145,13 +160,19 @@ export async function reportModel(ctx: HandlerContext, input: ReportModelInput):
     prNumber: pr.number,
     headSha: pr.headSha,
     runs: [{ model: model.name, dir: input.dir }],
-    approvals: { [model.name]: input.decision.approver },
-    approvers: { [model.name]: eligible.length > 0 ? eligible : model.approvers },
+    decideApproval: async () => {
+      decision ??= await (decide as () => Promise<ApprovalDecision>)();
+      const eligible = decision.eligible;
+      return {
+        ...(decision.approver ? { approver: decision.approver } : {}),
+        approvers: eligible.length > 0 ? eligible : model.approvers,
+      };
+    },
     labels: pr.labels,
     configChanged: input.configChanged,
     ...(input.runUrl ? { links: { [model.name]: { run: input.runUrl } } } : {}),
     resamples: ctx.limits.resamples,
-    comment: { trustedAuthor: trustedOf(ctx.deps) },
+    comment: { trustedAuthor: trustedOf(ctx.deps), ...(input.verifyComment === false ? { retries: 0 } : {}) },
   });
   const result = models[0]!;
   ctx.actions.push(`comment ${commentId}: section ${model.name}`);
@@ -163,20 +184,30 @@ export async function reportModel(ctx: HandlerContext, input: ReportModelInput):
     sourceRunId: input.sourceRunId,
     commandApprovals: input.commandApprovals,
     approver,
+    config: input.configStamp ?? null,
   });
-  await completeCheckRun(ctx.deps.forge, pr.headSha, checkName(model.name), {
-    conclusion,
-    title,
-    summary: result.checkSummary + (result.verdict === 'needs-approval' ? approvalNotes(input.decision) : ''),
-    text: `${state}\n\n${result.markdown}`,
-    externalId: model.name,
-    ...(pr.url ? { detailsUrl: pr.url } : {}),
-  });
+  await completeCheckRun(
+    ctx.deps.forge,
+    pr.headSha,
+    checkName(model.name),
+    {
+      conclusion,
+      title,
+      summary: result.checkSummary + (result.verdict === 'needs-approval' ? approvalNotes(decision) : ''),
+      text: `${state}\n\n${result.markdown}`,
+      externalId: model.name,
+      ...(pr.url ? { detailsUrl: pr.url } : {}),
+    },
+    input.existing,
+  );
   ctx.actions.push(`check ${checkName(model.name)}: ${conclusion}`);
   return result;
 }
 
-/** Completes a model's check run as `failure` with a title and a message (escaped by the caller). */
+/**
+ * Completes a model's check run as `failure` with a title and a message (escaped by the caller);
+ * `existing` as in `completeCheckRun`.
+ */
 export async function failModelCheck(
   ctx: HandlerContext,
   headSha: string,
@@ -184,14 +215,21 @@ export async function failModelCheck(
   title: string,
   message: string,
   detailsUrl?: string,
+  existing?: ForgeCheckRun | null,
 ): Promise<void> {
-  await completeCheckRun(ctx.deps.forge, headSha, checkName(model), {
-    conclusion: 'failure',
-    title,
-    summary: message,
-    externalId: model,
-    ...(detailsUrl ? { detailsUrl } : {}),
-  });
+  await completeCheckRun(
+    ctx.deps.forge,
+    headSha,
+    checkName(model),
+    {
+      conclusion: 'failure',
+      title,
+      summary: message,
+      externalId: model,
+      ...(detailsUrl ? { detailsUrl } : {}),
+    },
+    existing,
+  );
   ctx.actions.push(`check ${checkName(model)}: failure (${title})`);
 }
 

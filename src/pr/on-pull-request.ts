@@ -7,17 +7,18 @@
  */
 import { REPORT_COMMENT_MARKER, readSection, upsertModelSection } from '../forge/sticky-comment.js';
 import { codeSpan } from '../report/escape.js';
-import { affectedModels } from './affected-models.js';
+import { affectedModels, gateRulesChanged } from './affected-models.js';
 import {
   type AppDeps,
-  configAt,
+  configHash,
+  configSourceAt,
   type HandlerContext,
   type HandlerResult,
   ignored,
   runHandler,
   trustedOf,
 } from './app-deps.js';
-import { startCheckRuns } from './check-runs.js';
+import { type ConfigStamp, startCheckRuns } from './check-runs.js';
 import { PullRequestEventSchema, parsePayload } from './events.js';
 import { baseConfigOf, failConfig } from './model-gate.js';
 import { headMarker } from './report-pull-request.js';
@@ -55,8 +56,9 @@ export function onPullRequest(deps: AppDeps, event: unknown): Promise<HandlerRes
     if (!ACTIONS.has(payload.action)) return ignored(`action ${payload.action} ignored`);
     const pr = payload.pull_request;
     const headSha = pr.head.sha;
-    const config = await configAt(deps, headSha);
-    if (config === null) return ignored('no .github/modelgate.yml');
+    const source = await configSourceAt(deps, headSha);
+    if (source === null) return ignored('no .github/modelgate.yml');
+    const config = source.result;
     if (!config.ok) {
       await failConfig(ctx, headSha, config);
       return { handled: true, summary: `#${pr.number}: invalid config` };
@@ -64,10 +66,17 @@ export function onPullRequest(deps: AppDeps, event: unknown): Promise<HandlerRes
     ctx.deadline.check('listing the changed files');
     const files = await deps.forge.listPullRequestFiles(pr.number);
     const base = await baseConfigOf(ctx, pr.base.ref);
-    const models = affectedModels(config.config, files, base).map((m) => m.name);
+    const affected = affectedModels(config.config, files, base);
+    const models = affected.map((m) => m.name);
     if (models.length === 0) return ignored(`#${pr.number}: no model affected`);
+    // What the workflow_run event needs of the files and the base config, kept on the checks.
+    const hash = configHash(source.text);
+    const stamps: Record<string, ConfigStamp> = {};
+    for (const m of affected)
+      stamps[m.name] = { headSha, hash, rulesChanged: gateRulesChanged(m, files, base) };
     const started = await startCheckRuns(deps.forge, headSha, models, {
       ...(pr.html_url ? { detailsUrl: pr.html_url } : {}),
+      stamps,
     });
     for (const s of started) if (s.created) ctx.actions.push(`check modelgate/${s.model}: in_progress`);
     if (payload.action !== 'opened') await markStale(ctx, pr.number, headSha, models);

@@ -20,6 +20,7 @@ import {
 } from './app-deps.js';
 import type { ApprovalDecision } from './approval.js';
 import {
+  type ConfigStamp,
   checkStateText,
   completeCheckRun,
   conclusionOf,
@@ -69,6 +70,7 @@ async function rerender(
     decision: ApprovalDecision;
     commandApprovals: { user: string; headSha: string }[];
     configChanged: boolean;
+    configStamp: ConfigStamp | null;
   },
 ): Promise<boolean> {
   const { deps } = ctx;
@@ -95,6 +97,7 @@ async function rerender(
       configChanged: input.configChanged,
       decision: input.decision,
       commandApprovals: input.commandApprovals,
+      configStamp: input.configStamp,
     });
     return true;
   });
@@ -155,7 +158,8 @@ export async function refreshApprovals(
       out.push({ model: name, approver, changed: false, decision });
       continue;
     }
-    files ??= await deps.forge.listPullRequestFiles(pr.number);
+    const stamp = state.config?.headSha === pr.headSha ? state.config : null;
+    if (!stamp) files ??= await deps.forge.listPullRequestFiles(pr.number);
     let rendered = false;
     try {
       rendered = await rerender(ctx, {
@@ -165,7 +169,8 @@ export async function refreshApprovals(
         sourceRunId: state.sourceRunId,
         decision,
         commandApprovals,
-        configChanged: gateRulesChanged(model, files, base),
+        configChanged: stamp ? stamp.rulesChanged : gateRulesChanged(model, files ?? [], base),
+        configStamp: stamp,
       });
     } catch (e) {
       ctx.log.warn(`${name}: could not re-render the report: ${(e as Error).message}`);
@@ -186,6 +191,7 @@ export async function refreshApprovals(
           sourceRunId: state.sourceRunId,
           commandApprovals,
           approver,
+          config: stamp,
         }),
         externalId: name,
       });

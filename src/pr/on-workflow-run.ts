@@ -8,13 +8,17 @@
  * workflow (file `modelgate-pr.yml` by default, or a workflow named `modelgate...`), so other
  * workflows (CI, lint) finishing never touch the modelgate checks.
  */
-import type { RepoModel } from '../config/repo-config.js';
-import type { ForgeArtifact } from '../forge/forge.js';
+import { lstat, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RepoConfig, RepoModel } from '../config/repo-config.js';
+import type { ForgeArtifact, ForgeCheckRun } from '../forge/forge.js';
 import { escapeMarkdown, shorten } from '../report/escape.js';
 import { affectedModels, gateRulesChanged } from './affected-models.js';
 import {
   type AppDeps,
-  configAt,
+  type ConfigSource,
+  configHash,
+  configSourceAt,
   type HandlerContext,
   type HandlerResult,
   HandlerTimeoutError,
@@ -23,9 +27,18 @@ import {
   withScratch,
   workflowsOf,
 } from './app-deps.js';
-import { checkName, completeCheckRun, findCheckRun, modelCheckRuns, parseCheckState } from './check-runs.js';
-import { parsePayload, type WorkflowRunEvent, WorkflowRunEventSchema } from './events.js';
 import {
+  CONFIG_CHECK_NAME,
+  type ConfigStamp,
+  checkName,
+  completeCheckRun,
+  modelCheckRuns,
+  parseCheckState,
+} from './check-runs.js';
+import { parsePayload, type WorkflowRunEvent, WorkflowRunEventSchema } from './events.js';
+import { CONFIG_PATH, MAX_CONFIG_CHARS, parseRepoConfig } from './load-config.js';
+import {
+  type ApprovalSources,
   approvalSources,
   baseConfigOf,
   decideApproval,
@@ -35,7 +48,7 @@ import {
   reportModel,
 } from './model-gate.js';
 import { fetchRunArtifact, runArtifactsOf } from './pr-artifacts.js';
-import { artifactName } from './run-artifact.js';
+import { artifactName, REPO_CONFIG_COPY } from './run-artifact.js';
 
 type WorkflowRun = WorkflowRunEvent['workflow_run'];
 
@@ -71,6 +84,57 @@ async function prsOf(deps: AppDeps, run: WorkflowRun): Promise<PrInfo[]> {
     }));
 }
 
+/** An artifact fetched once per event: its extracted folder, or why it cannot be used. */
+type Fetched = { ok: true; dir: string } | { ok: false; error: Error };
+
+/** The run folder's copy of the config (see {@link REPO_CONFIG_COPY}), or null. */
+async function readConfigCopy(dir: string): Promise<string | null> {
+  const file = join(dir, REPO_CONFIG_COPY);
+  try {
+    const info = await lstat(file);
+    if (!info.isFile() || info.size > 4 * MAX_CONFIG_CHARS) return null;
+    return await readFile(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The config at the pull request's head: the run artifact's copy when its SHA-256 is the one the
+ * check runs were started with (byte for byte the head commit's file), else read through the API.
+ */
+async function configFor(
+  ctx: HandlerContext,
+  pr: PrInfo,
+  artifacts: Map<string, ForgeArtifact>,
+  stamps: Map<string, ConfigStamp>,
+  fetchOnce: (model: string) => Promise<Fetched>,
+): Promise<ConfigSource | null> {
+  const hashes = new Set([...stamps.values()].map((s) => s.hash));
+  if (ctx.deps.configText === undefined && hashes.size === 1) {
+    const hash = [...hashes][0]!;
+    const names = [...artifacts.keys()].sort(
+      (a, b) => Number(stamps.has(b)) - Number(stamps.has(a)) || a.localeCompare(b),
+    );
+    for (const name of names) {
+      const fetched = await fetchOnce(name);
+      if (!fetched.ok) continue;
+      const text = await readConfigCopy(fetched.dir);
+      if (text !== null && configHash(text) === hash)
+        return { text, result: parseRepoConfig(text, CONFIG_PATH) };
+      break;
+    }
+  }
+  return configSourceAt(ctx.deps, pr.headSha);
+}
+
+/** The newest check run per name (the forge lists newest first). */
+function newestByName(runs: readonly ForgeCheckRun[]): Map<string, ForgeCheckRun> {
+  const out = new Map<string, ForgeCheckRun>();
+  for (const r of runs) if (!out.has(r.name)) out.set(r.name, r);
+  return out;
+}
+
 async function gradePullRequest(
   ctx: HandlerContext,
   pr: PrInfo,
@@ -79,31 +143,92 @@ async function gradePullRequest(
   recognised: boolean,
 ): Promise<string> {
   const { deps } = ctx;
-  const config = await configAt(deps, pr.headSha);
-  if (config === null) return `#${pr.number}: no config`;
-  if (!config.ok) {
-    await failConfig(ctx, pr.headSha, config);
-    return `#${pr.number}: invalid config`;
+  // One listing of the commit's check runs serves the whole event: states, stamps, ids to update.
+  const checks = newestByName(await deps.forge.listCheckRuns(pr.headSha));
+  const modelChecks = new Map<string, ForgeCheckRun>();
+  for (const [name, check] of checks)
+    if (name.startsWith('modelgate/') && name !== CONFIG_CHECK_NAME)
+      modelChecks.set(name.slice('modelgate/'.length), check);
+  const stamps = new Map<string, ConfigStamp>();
+  for (const [model, check] of modelChecks) {
+    const stamp = parseCheckState(check.text).config;
+    if (stamp && stamp.headSha === pr.headSha) stamps.set(model, stamp);
   }
-  const files = await deps.forge.listPullRequestFiles(pr.number);
-  const base = await baseConfigOf(ctx, pr.baseRef);
-  const affected = affectedModels(config.config, files, base);
-  const models: RepoModel[] = [...affected];
-  for (const name of artifacts.keys()) {
-    const m = config.config.models.find((x) => x.name === name);
-    if (m && !models.includes(m)) models.push(m);
-    if (!m) ctx.log.warn(`artifact ${artifactName(name)}: model not in .github/modelgate.yml; ignored`);
-  }
-  const sources = await approvalSources(ctx, pr, base);
-  let done = 0;
-  await withScratch(deps, async (scratch) => {
+  return withScratch(deps, async (scratch) => {
+    const fetches = new Map<string, Promise<Fetched>>();
+    const fetchOnce = (name: string): Promise<Fetched> => {
+      let pending = fetches.get(name);
+      if (!pending) {
+        pending = fetchRunArtifact(deps.forge, artifacts.get(name)!, {
+          scratch,
+          model: name,
+          headSha: pr.headSha,
+          limits: ctx.limits,
+        }).then(
+          (f): Fetched => ({ ok: true, dir: f.dir }),
+          (e: unknown): Fetched => ({ ok: false, error: e instanceof Error ? e : new Error(String(e)) }),
+        );
+        fetches.set(name, pending);
+      }
+      return pending;
+    };
+    const source = await configFor(ctx, pr, artifacts, stamps, fetchOnce);
+    if (source === null) return `#${pr.number}: no config`;
+    const config = source.result;
+    if (!config.ok) {
+      await failConfig(ctx, pr.headSha, config);
+      return `#${pr.number}: invalid config`;
+    }
+    const hash = configHash(source.text);
+    for (const name of artifacts.keys())
+      if (!config.config.models.some((m) => m.name === name))
+        ctx.log.warn(`artifact ${artifactName(name)}: model not in .github/modelgate.yml; ignored`);
+    // Fast path: the checks were started for this head with the config's stamp, so the affected
+    // models and whether each one's gate rules changed are known without the file list or the base
+    // config. Else (checks started before stamps existed, another config, models without a check)
+    // they are worked out from the pull request's files and the base branch's config, as at start.
+    const stamped =
+      modelChecks.size > 0 &&
+      [...modelChecks.keys()].every((m) => stamps.get(m)?.hash === hash) &&
+      [...artifacts.keys()].every((m) => stamps.has(m) || !config.config.models.some((x) => x.name === m));
+    let base: Promise<RepoConfig | null> | null = null;
+    const baseConfig = () => {
+      base ??= baseConfigOf(ctx, pr.baseRef);
+      return base;
+    };
+    let models: RepoModel[];
+    let rulesChanged: (model: RepoModel) => boolean;
+    if (stamped) {
+      models = config.config.models.filter((m) => modelChecks.has(m.name) || artifacts.has(m.name));
+      rulesChanged = (m) => stamps.get(m.name)?.rulesChanged ?? true;
+    } else {
+      const files = await deps.forge.listPullRequestFiles(pr.number);
+      const previous = await baseConfig();
+      models = [...affectedModels(config.config, files, previous)];
+      for (const name of artifacts.keys()) {
+        const m = config.config.models.find((x) => x.name === name);
+        if (m && !models.includes(m)) models.push(m);
+      }
+      rulesChanged = (m) => gateRulesChanged(m, files, previous);
+    }
+    // Reviews and CODEOWNERS are read once, and only when a verdict needs approval.
+    let sources: Promise<ApprovalSources> | null = null;
+    const approval = () => {
+      sources ??= baseConfig().then((previous) => approvalSources(ctx, pr, previous));
+      return sources;
+    };
+    // Another model's check still waiting may be written by another workflow run at the same
+    // time: then the comment is read again after writing (see upsertModelSection).
+    const graded = new Set(models.map((m) => m.name));
+    const othersPending = [...modelChecks].some(([m, c]) => !graded.has(m) && c.status !== 'completed');
+    let done = 0;
     for (const model of models) {
       ctx.deadline.check(`grading ${model.name}`);
+      const existing = checks.get(checkName(model.name)) ?? null;
       const artifact = artifacts.get(model.name);
       if (!artifact) {
         if (!recognised) continue;
         // Another workflow run of the commit may have reported this model already.
-        const existing = await findCheckRun(deps.forge, pr.headSha, checkName(model.name));
         const state = parseCheckState(existing?.text);
         if (existing?.status === 'completed' && state.sourceRunId !== null && state.sourceRunId !== run.id)
           continue;
@@ -120,32 +245,26 @@ async function gradePullRequest(
             : `Training workflow ${run.conclusion ?? 'failed'}`,
           why,
           run.html_url,
+          existing,
         );
         continue;
       }
-      let fetched: Awaited<ReturnType<typeof fetchRunArtifact>>;
-      try {
-        fetched = await fetchRunArtifact(deps.forge, artifact, {
-          scratch,
-          model: model.name,
-          headSha: pr.headSha,
-          limits: ctx.limits,
-        });
-      } catch (e) {
+      const fetched = await fetchOnce(model.name);
+      if (!fetched.ok) {
         await failModelCheck(
           ctx,
           pr.headSha,
           model.name,
           'Invalid run artifact',
-          `The run artifact could not be used:\n\n${escapeMarkdown(shorten((e as Error).message, 3000))}`,
+          `The run artifact could not be used:\n\n${escapeMarkdown(shorten(fetched.error.message, 3000))}`,
           run.html_url,
+          existing,
         );
         continue;
       }
-      const existing = await findCheckRun(deps.forge, pr.headSha, checkName(model.name));
       const state = parseCheckState(existing?.text);
       const commandApprovals = state.headSha === pr.headSha ? state.commandApprovals : [];
-      const decision = await decideApproval(ctx, pr, sources, model, commandApprovals);
+      const changed = rulesChanged(model);
       try {
         await reportModel(ctx, {
           pr,
@@ -154,9 +273,12 @@ async function gradePullRequest(
           dir: fetched.dir,
           sourceRunId: run.id,
           ...(run.html_url ? { runUrl: run.html_url } : {}),
-          configChanged: gateRulesChanged(model, files, base),
-          decision,
+          configChanged: changed,
+          decision: async () => decideApproval(ctx, pr, await approval(), model, commandApprovals),
           commandApprovals,
+          configStamp: { headSha: pr.headSha, hash, rulesChanged: changed },
+          existing,
+          verifyComment: othersPending,
         });
         done++;
       } catch (e) {
@@ -167,11 +289,12 @@ async function gradePullRequest(
           'Could not compare the run',
           `modelgate could not compare this run with its baseline:\n\n${escapeMarkdown(shorten((e as Error).message, 3000))}`,
           run.html_url,
+          existing,
         );
       }
     }
+    return `#${pr.number}: ${done} of ${models.length} model(s) reported`;
   });
-  return `#${pr.number}: ${done} of ${models.length} model(s) reported`;
 }
 
 /** Completes the model checks still running on the commit as `timed_out`. */

@@ -32,6 +32,30 @@ export interface ModelReportResult {
   baselineVersion: string | null;
 }
 
+/**
+ * A registry that can fetch just the files a comparison reads (run.json, model.yml, the predictions
+ * and the model's signature) of a version, found in one listing (the GitHub registry).
+ */
+export interface ComparisonBaselines {
+  /**
+   * The version to compare with (`version`, else the latest) and a folder with the files a
+   * comparison reads; null when the model has no release (or not that version).
+   */
+  comparisonBaseline(model: string, version?: string): Promise<{ version: string; dir: string } | null>;
+}
+
+/** The registry as {@link ComparisonBaselines} when it is one. */
+export function comparisonBaselinesOf(registry: Registry): ComparisonBaselines | null {
+  const candidate = registry as Partial<ComparisonBaselines>;
+  return typeof candidate.comparisonBaseline === 'function' ? (candidate as ComparisonBaselines) : null;
+}
+
+/** An approval decided for the report: who approved, and who may approve. */
+export interface ReportApproval {
+  approver?: string;
+  approvers: readonly string[];
+}
+
 /** Input of {@link reportPullRequest}. */
 export interface ReportPullRequestInput {
   forge: Forge;
@@ -45,6 +69,12 @@ export interface ReportPullRequestInput {
   runs: readonly { model: string; dir: string }[];
   /** Approver login per model; applied only to a `needs-approval` verdict. */
   approvals?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Decides a model's approval when, and only when, its verdict is `needs-approval` (reviews,
+   * CODEOWNERS and the base config are then read by the caller); wins over `approvals` and
+   * `approvers` for that model.
+   */
+  decideApproval?: (model: string) => Promise<ReportApproval>;
   /** Who may approve per model, shown in the report (default the model's `approvers`). */
   approvers?: Readonly<Record<string, readonly string[]>>;
   /** Pull-request labels (`model:major|minor|patch`). */
@@ -136,7 +166,24 @@ function history(run: RunRecord | null) {
   return run?.history?.map((e) => ({ epoch: e.epoch, loss: e.loss, val_loss: e.val_loss ?? null }));
 }
 
-/** Compares and renders one model's run; no I/O on the forge. */
+/** The baseline version and its folder: the cheap comparison files when the registry has them. */
+async function baselineOf(
+  registry: Registry,
+  model: string,
+  wanted: string | undefined,
+): Promise<{ entry: { version: string } | null; baselineDir: string | null }> {
+  const cheap = comparisonBaselinesOf(registry);
+  if (cheap) {
+    const found = await cheap.comparisonBaseline(model, wanted);
+    return found
+      ? { entry: { version: found.version }, baselineDir: found.dir }
+      : { entry: null, baselineDir: null };
+  }
+  const entry = wanted ? await registry.get(model, wanted) : await registry.latest(model);
+  return { entry, baselineDir: entry ? await registry.materialise(model, entry.version) : null };
+}
+
+/** Compares and renders one model's run; no I/O on the forge but the baseline's. */
 async function renderOne(
   input: ReportPullRequestInput,
   run: { model: string; dir: string },
@@ -144,9 +191,8 @@ async function renderOne(
   const repoModel: RepoModel | undefined = input.config.models.find((m) => m.name === run.model);
   if (!repoModel) throw new ReportError(`model ${JSON.stringify(run.model)} is not in .github/modelgate.yml`);
   const wanted = input.baselineVersions?.[run.model];
-  const entry = wanted ? await input.registry.get(run.model, wanted) : await input.registry.latest(run.model);
+  const { entry, baselineDir } = await baselineOf(input.registry, run.model, wanted);
   if (wanted && !entry) throw new ReportError(`${run.model}@v${wanted} is not a released version`);
-  const baselineDir = entry ? await input.registry.materialise(run.model, entry.version) : null;
   const { diff, gate } = await compareRunFolders({
     baselineDir,
     candidateDir: run.dir,
@@ -155,10 +201,16 @@ async function renderOne(
     labels: input.labels ?? [],
     bootstrap: { resamples: input.resamples ?? 1000, seed: input.seed ?? 42 },
   });
-  const adjusted = adjustGate(gate, {
+  let adjusted = adjustGate(gate, {
     configChanged: input.configChanged === true,
     approver: input.approvals?.[run.model],
   });
+  let approvers = input.approvers?.[run.model] ?? repoModel.approvers;
+  if (adjusted.verdict === 'needs-approval' && input.decideApproval) {
+    const decided = await input.decideApproval(run.model);
+    adjusted = adjustGate(gate, { configChanged: input.configChanged === true, approver: decided.approver });
+    approvers = decided.approvers;
+  }
   const card = await cardOfRun(run.dir, {
     gate: adjusted,
     ...(adjusted.approver ? { approver: adjusted.approver } : {}),
@@ -167,7 +219,6 @@ async function renderOne(
     baselineDir ? loadJsonFile(join(baselineDir, 'run.json'), RunRecordSchema) : null,
     loadJsonFile(join(run.dir, 'run.json'), RunRecordSchema),
   ]);
-  const approvers = input.approvers?.[run.model] ?? repoModel.approvers;
   const links = input.links?.[run.model];
   const section = renderModelReport({
     diff,

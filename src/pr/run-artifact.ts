@@ -28,6 +28,14 @@ export function modelOfArtifact(name: string): string | null {
     : null;
 }
 
+/**
+ * The optional copy of `.github/modelgate.yml` in a run folder (the train action writes it). The
+ * App uses it instead of reading the file at the head commit only when its SHA-256 equals the one
+ * recorded on the pull request's check runs when they were started (so it is byte for byte the
+ * head commit's file); otherwise it reads the file through the API.
+ */
+export const REPO_CONFIG_COPY = 'repo-config.yml';
+
 /** Default most bytes of a run artifact, compressed or not (200 MB). */
 export const DEFAULT_ARTIFACT_MAX_BYTES = 200 * 1024 * 1024;
 /** Default most entries of a run artifact. */

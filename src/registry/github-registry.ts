@@ -9,12 +9,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { unzipSync } from 'fflate';
 import { loadJsonFile } from '../config/load.js';
 import { MODEL_NAME_PATTERN } from '../config/model-config.js';
 import { RunRecordSchema } from '../config/run-record.js';
 import { RegistryError } from '../errors.js';
-import type { Forge, ForgeRelease } from '../forge/forge.js';
+import type { Forge, ForgeAsset, ForgeRelease } from '../forge/forge.js';
 import { isPlainFileName, MODEL_ZIP, runModelFolder, VERSION_JSON } from '../release/release-assets.js';
 import { runIdInBody } from '../release/release-body.js';
 import { ReleaseError } from '../release/release-error.js';
@@ -23,6 +24,81 @@ import { unzipToFolder } from '../release/unzip-folder.js';
 import { ModelVersionSchema } from './model-version-schema.js';
 import type { ModelVersion, RegisterOptions, Registry } from './registry.js';
 import { compareSemver, formatSemver, parseSemver, parseVersionTag, versionTag } from './semver.js';
+
+/** Default byte cap of a {@link ReleaseAssetCache} (128 MiB). */
+export const DEFAULT_ASSET_CACHE_BYTES = 128 * 1024 * 1024;
+
+/**
+ * Release asset bytes kept across events and registries, keyed by a scope (the repository) and the
+ * asset id: an asset's bytes never change (a replaced asset gets a new id), so a hit is always
+ * current; the size GitHub lists is checked again on every hit. Least recently used entries go
+ * first once `maxBytes` is reached; an entry over a quarter of it is never kept. In memory only, so
+ * clearing it never races a reader.
+ */
+export class ReleaseAssetCache {
+  /** The byte cap. */
+  readonly maxBytes: number;
+  private readonly items = new Map<string, Uint8Array>();
+  private total = 0;
+
+  constructor(maxBytes = DEFAULT_ASSET_CACHE_BYTES) {
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0)
+      throw new RegistryError(`asset cache size must be a byte count, got ${JSON.stringify(maxBytes)}`);
+    this.maxBytes = maxBytes;
+  }
+
+  /** Bytes held now. */
+  get bytes(): number {
+    return this.total;
+  }
+
+  /** Entries held now. */
+  get size(): number {
+    return this.items.size;
+  }
+
+  /** The bytes of `key` when held and `expectedSize` long (or any length when undefined); marks them used. */
+  get(key: string, expectedSize?: number): Uint8Array | undefined {
+    const hit = this.items.get(key);
+    if (!hit) return undefined;
+    if (expectedSize !== undefined && hit.length !== expectedSize) {
+      this.delete(key);
+      return undefined;
+    }
+    this.items.delete(key);
+    this.items.set(key, hit);
+    return hit;
+  }
+
+  /** Keeps a copy of `data` under `key` (unless over a quarter of the cap), evicting the oldest. */
+  set(key: string, data: Uint8Array): void {
+    this.delete(key);
+    if (data.length > this.maxBytes / 4) return;
+    this.items.set(key, data.slice());
+    this.total += data.length;
+    for (const [k] of this.items) {
+      if (this.total <= this.maxBytes) break;
+      this.delete(k);
+    }
+  }
+
+  /** Forgets `key`. */
+  delete(key: string): void {
+    const old = this.items.get(key);
+    if (!old) return;
+    this.items.delete(key);
+    this.total -= old.length;
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.items.clear();
+    this.total = 0;
+  }
+}
+
+/** What a comparison reads of a baseline (see {@link GithubRegistry.comparisonBaseline}). */
+const COMPARISON_SUFFIX = '.compare';
 
 /** Options of {@link GithubRegistry}. */
 export interface GithubRegistryOptions {
@@ -36,10 +112,23 @@ export interface GithubRegistryOptions {
   now?: () => Date;
   /** Progress lines of `register` and `materialise`. */
   log?: (line: string) => void;
+  /**
+   * Asset bytes kept across registries (the App keeps one per process); with it, `assetScope`
+   * must name the repository (e.g. `github.com/acme/models`), so ids of two hosts never mix.
+   */
+  assetCache?: ReleaseAssetCache;
+  /** The key prefix of this repository's assets in `assetCache`. */
+  assetScope?: string;
 }
 
 /** Largest `version.json` read. */
 const MAX_VERSION_JSON_BYTES = 1024 * 1024;
+
+/** The model's serving signature inside `model.zip`. */
+const SIGNATURE_JSON = 'signature.json';
+
+/** Largest `signature.json` read from `model.zip`. */
+const MAX_SIGNATURE_BYTES = 1024 * 1024;
 
 /** The registry over a repository's releases. */
 export class GithubRegistry implements Registry {
@@ -74,7 +163,7 @@ export class GithubRegistry implements Registry {
     if (asset && asset.size <= MAX_VERSION_JSON_BYTES) {
       const cached = this.entries.get(asset.id);
       if (cached) return cached;
-      const bytes = await this.forge.downloadReleaseAsset(asset.id, MAX_VERSION_JSON_BYTES);
+      const bytes = await this.assetBytes(asset, MAX_VERSION_JSON_BYTES);
       let json: unknown;
       try {
         json = JSON.parse(new TextDecoder().decode(bytes));
@@ -179,6 +268,160 @@ export class GithubRegistry implements Registry {
     return this.entryOf(outcome.release);
   }
 
+  /**
+   * The version to compare a run with (`version`, else the latest) and a folder holding what a
+   * comparison reads of it: `run.json`, `model.yml`, the predictions file and the model's
+   * `signature.json` (from `model.zip`, when the run has a model folder). One release listing and
+   * at most four asset downloads, none when `assetCache` holds them; no `version.json` (the version
+   * is the tag's) and no lookup by tag. A fully materialised version folder is used when present.
+   * null when the model has no published release (or not that version).
+   */
+  async comparisonBaseline(
+    model: string,
+    version?: string,
+  ): Promise<{ version: string; dir: string } | null> {
+    this.checkModel(model);
+    let wanted: string | undefined;
+    if (version !== undefined) {
+      const v = parseSemver(version);
+      if (!v) throw new RegistryError(`invalid version ${JSON.stringify(version)}: expected X.Y.Z`);
+      wanted = formatSemver(v);
+    }
+    const releases = await this.releases(model);
+    const release = wanted
+      ? releases.find((r) => formatSemver(parseVersionTag(r.tag)!.version) === wanted)
+      : releases[0];
+    if (!release) return null;
+    const found = formatSemver(parseVersionTag(release.tag)!.version);
+    const full = join(this.cacheDir, model, found);
+    if (existsSync(join(full, 'run.json'))) return { version: found, dir: full };
+    const dir = `${full}${COMPARISON_SUFFIX}`;
+    if (existsSync(join(dir, 'run.json'))) return { version: found, dir };
+    await this.intoFolder(release, dir, (tmp) => this.downloadForComparison(release, tmp));
+    return { version: found, dir };
+  }
+
+  /** An asset's bytes: from `assetCache` when held (same size), else downloaded (and kept there). */
+  private async assetBytes(asset: ForgeAsset, maxBytes: number): Promise<Uint8Array> {
+    const key = this.assetKey(asset.id);
+    const hit = key ? this.options.assetCache!.get(key, asset.size) : undefined;
+    if (hit) return hit;
+    const data = await this.forge.downloadReleaseAsset(asset.id, maxBytes);
+    if (key && data.length === asset.size) this.options.assetCache!.set(key, data);
+    return data;
+  }
+
+  private assetKey(id: number, part = ''): string | null {
+    if (!this.options.assetCache || !this.options.assetScope) return null;
+    return `${this.options.assetScope}#${id}${part}`;
+  }
+
+  /** Downloads what a comparison reads of a release into `dir` (see {@link comparisonBaseline}). */
+  private async downloadForComparison(release: ForgeRelease, dir: string): Promise<void> {
+    const maxAsset = this.options.maxAssetBytes ?? 1024 ** 3;
+    const fetchAsset = async (asset: ForgeAsset): Promise<Uint8Array> => {
+      if (!isPlainFileName(asset.name)) {
+        throw new ReleaseError(
+          `${release.tag}: asset name ${JSON.stringify(asset.name)} is not a plain file name`,
+        );
+      }
+      if (asset.size > maxAsset) {
+        throw new ReleaseError(
+          `${release.tag}: asset ${asset.name} is ${asset.size} bytes, over ${maxAsset}`,
+        );
+      }
+      const data = await this.assetBytes(asset, maxAsset);
+      if (data.length !== asset.size) {
+        throw new ReleaseError(
+          `${release.tag}: asset ${asset.name} downloaded ${data.length} bytes, expected ${asset.size}`,
+        );
+      }
+      return data;
+    };
+    const named = (name: string) => release.assets.find((a) => a.name === name);
+    const runAsset = named('run.json');
+    if (!runAsset) throw new ReleaseError(`${release.tag}: the release has no run.json asset`);
+    await mkdir(dir, { recursive: true });
+    const runFile = join(dir, 'run.json');
+    await writeFile(runFile, await fetchAsset(runAsset));
+    const run = await loadJsonFile(runFile, RunRecordSchema);
+    const wanted = new Set(['model.yml']);
+    const predictions = run.artifacts.predictions;
+    if (predictions !== undefined && isPlainFileName(predictions)) wanted.add(predictions);
+    const zip = runModelFolder(dir, run) ? named(MODEL_ZIP) : undefined;
+    await Promise.all([
+      ...[...wanted].map(async (name) => {
+        const asset = named(name);
+        if (asset) await writeFile(join(dir, name), await fetchAsset(asset));
+      }),
+      zip ? this.signatureInto(release, zip, runModelFolder(dir, run)!, maxAsset) : Promise.resolve(),
+    ]);
+  }
+
+  /** Writes the `signature.json` of a release's `model.zip` (if it has one) into `modelDir`. */
+  private async signatureInto(
+    release: ForgeRelease,
+    zip: ForgeAsset,
+    modelDir: string,
+    maxAsset: number,
+  ): Promise<void> {
+    const key = this.assetKey(zip.id, `#${SIGNATURE_JSON}`);
+    let signature = key ? this.options.assetCache!.get(key) : undefined;
+    if (signature === undefined) {
+      if (zip.size > maxAsset) {
+        throw new ReleaseError(`${release.tag}: asset ${zip.name} is ${zip.size} bytes, over ${maxAsset}`);
+      }
+      const bytes = await this.forge.downloadReleaseAsset(zip.id, maxAsset);
+      if (bytes.length !== zip.size) {
+        throw new ReleaseError(
+          `${release.tag}: asset ${zip.name} downloaded ${bytes.length} bytes, expected ${zip.size}`,
+        );
+      }
+      // Only the signature entry is decompressed (at most 1 MiB); an empty value records "none".
+      let files: Record<string, Uint8Array>;
+      try {
+        files = unzipSync(bytes, {
+          filter: (f) => f.name === SIGNATURE_JSON && f.originalSize <= MAX_SIGNATURE_BYTES,
+        });
+      } catch (e) {
+        throw new ReleaseError(`${release.tag}: ${zip.name} is not a valid zip: ${(e as Error).message}`);
+      }
+      signature = files[SIGNATURE_JSON] ?? new Uint8Array(0);
+      if (key) this.options.assetCache!.set(key, signature);
+    }
+    if (signature.length === 0) return;
+    await mkdir(modelDir, { recursive: true });
+    await writeFile(join(modelDir, SIGNATURE_JSON), signature);
+  }
+
+  /** Fills `dir` through a temporary sibling folder renamed into place (another writer's folder wins). */
+  private async intoFolder(
+    release: ForgeRelease,
+    dir: string,
+    fill: (tmp: string) => Promise<void>,
+  ): Promise<void> {
+    const parent = dirname(dir);
+    await mkdir(parent, { recursive: true });
+    const tmp = join(parent, `.tmp-${basename(dir)}-${process.pid}-${randomBytes(6).toString('hex')}`);
+    try {
+      await fill(tmp);
+      try {
+        await rename(tmp, dir);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if ((code === 'ENOTEMPTY' || code === 'EEXIST') && existsSync(join(dir, 'run.json'))) {
+          await rm(tmp, { recursive: true, force: true });
+          return;
+        }
+        throw e;
+      }
+    } catch (e) {
+      await rm(tmp, { recursive: true, force: true });
+      throw e;
+    }
+    this.log(`${release.tag}: downloaded to ${dir}`);
+  }
+
   /** {@inheritDoc Registry.materialise} */
   async materialise(model: string, version: string): Promise<string> {
     const v = parseSemver(version);
@@ -230,7 +473,7 @@ export class GithubRegistry implements Registry {
           `${release.tag}: asset ${asset.name} is ${asset.size} bytes, over ${maxAsset}`,
         );
       }
-      const data = await this.forge.downloadReleaseAsset(asset.id, maxAsset);
+      const data = await this.assetBytes(asset, maxAsset);
       if (data.length !== asset.size) {
         throw new ReleaseError(
           `${release.tag}: asset ${asset.name} downloaded ${data.length} bytes, expected ${asset.size}`,

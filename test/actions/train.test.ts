@@ -97,6 +97,11 @@ describe('train action (node24, as the runner runs it)', () => {
       expect.arrayContaining(['run.json', 'model.yml', 'data.contract.yml', 'predictions.csv']),
     );
     expect(names.some((n) => n.startsWith('model/'))).toBe(true);
+    // The repository config as trained with, byte for byte (the App may use it instead of reading
+    // .github/modelgate.yml at the head commit when the SHA-256 matches).
+    expect(new TextDecoder().decode(zip['repo-config.yml']!)).toBe(
+      await readFile(join(workspace, '.github', 'modelgate.yml'), 'utf8'),
+    );
     expect(JSON.parse(new TextDecoder().decode(zip['run.json']!))).toEqual(
       JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')),
     );

@@ -12,6 +12,7 @@ import {
   checkStateText,
   completeCheckRun,
   conclusionOf,
+  configMarker,
   parseCheckState,
   startCheckRuns,
 } from '../../src/pr/check-runs.js';
@@ -172,7 +173,20 @@ describe('check runs', () => {
       sourceRunId: 42,
       commandApprovals: [{ user: 'bob', headSha: HEAD }],
       approver: 'bob',
+      config: null,
     });
+    // The config stamp is kept for its own head commit only.
+    const stamp = { headSha: HEAD, hash: 'c'.repeat(64), rulesChanged: true };
+    expect(parseCheckState(checkStateText({ verdict: 'pass', headSha: HEAD, config: stamp })).config).toEqual(
+      stamp,
+    );
+    expect(
+      parseCheckState(
+        checkStateText({ verdict: 'pass', headSha: HEAD, config: { ...stamp, headSha: sha('b') } }),
+      ).config,
+    ).toBeNull();
+    expect(parseCheckState(configMarker({ ...stamp, rulesChanged: false })).config?.rulesChanged).toBe(false);
+    expect(() => configMarker({ ...stamp, hash: 'not-hex' })).toThrow(/SHA-256/);
     expect(parseCheckState('<!-- modelgate:verdict:maybe:abc -->').verdict).toBeNull();
     expect(() => checkStateText({ verdict: 'pass', headSha: 'main' })).toThrow(/not a commit SHA/);
     expect(conclusionOf('needs-approval')).toEqual({

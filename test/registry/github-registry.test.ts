@@ -8,10 +8,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { compareRunFolders } from '../../src/diff/load-examples.js';
 import { RegistryError } from '../../src/errors.js';
 import type { Forge } from '../../src/forge/forge.js';
 import { MemoryForge } from '../../src/forge/memory-forge.js';
-import { GithubRegistry } from '../../src/registry/github-registry.js';
+import { GithubRegistry, ReleaseAssetCache } from '../../src/registry/github-registry.js';
 import { ReleaseError } from '../../src/release/release-error.js';
 import { releaseRun } from '../../src/release/release-run.js';
 import { listFolderFiles } from '../../src/release/zip-folder.js';
@@ -156,6 +157,81 @@ describe('GithubRegistry', () => {
     await expect(registry.materialise('risk', '2.0.0')).rejects.toThrow(
       /risk@v2\.0\.0: no published release/,
     );
+  });
+
+  it('fetches only what a comparison reads, and keeps it across registries in the asset cache', async () => {
+    const repo = await trainedRepo();
+    const memory = new MemoryForge();
+    const runDir = await cloneRun(repo, 'c1');
+    await releaseRun({ forge: memory, runDir, model: 'risk', sha: sha('a') });
+    const { forge, downloads } = counting(memory);
+    const cache = new ReleaseAssetCache();
+    const scoped = async (scope: string) =>
+      new GithubRegistry(forge, { cacheDir: await tempDir(), assetCache: cache, assetScope: scope });
+    const first = await scoped('acme/models');
+    const found = await first.comparisonBaseline('risk');
+    expect(found!.version).toBe('1.0.0');
+    // run.json, model.yml, the predictions and the model's signature: no version.json, no card.
+    expect((await readdir(found!.dir)).sort()).toEqual(['model', 'model.yml', 'predictions.csv', 'run.json']);
+    expect(await readdir(join(found!.dir, 'model'))).toEqual(['signature.json']);
+    for (const f of ['run.json', 'model.yml', 'predictions.csv', 'model/signature.json']) {
+      expect(Buffer.compare(await readFile(join(found!.dir, f)), await readFile(join(runDir, f))), f).toBe(0);
+    }
+    const names = (ids: number[]) =>
+      ids.map((id) => memory.releases[0]!.assets.find((a) => a.id === id)!.name).sort();
+    expect(names(downloads)).toEqual(['model.yml', 'model.zip', 'predictions.csv', 'run.json']);
+    // The comparison reads the same from it as from the whole version folder.
+    const full = await new GithubRegistry(memory, { cacheDir: await tempDir() }).materialise('risk', '1.0.0');
+    const cmp = (baselineDir: string) =>
+      compareRunFolders({
+        baselineDir,
+        candidateDir: runDir,
+        baselineVersion: '1.0.0',
+        bootstrap: { resamples: 50, seed: 1 },
+      });
+    const [cheap, whole] = await Promise.all([cmp(found!.dir), cmp(full)]);
+    expect(cheap.gate).toEqual(whole.gate);
+    expect(cheap.diff).toEqual(whole.diff);
+    // Another event's registry with the same cache downloads nothing; another repository's does.
+    const count = downloads.length;
+    const again = await (await scoped('acme/models')).comparisonBaseline('risk', 'v1.0.0');
+    expect(again!.version).toBe('1.0.0');
+    expect(downloads.length).toBe(count);
+    expect(await readFile(join(again!.dir, 'model', 'signature.json'), 'utf8')).toBe(
+      await readFile(join(runDir, 'model', 'signature.json'), 'utf8'),
+    );
+    await (await scoped('acme/other')).comparisonBaseline('risk');
+    expect(downloads.length).toBe(count + 4);
+    expect(await first.comparisonBaseline('risk', '9.0.0')).toBeNull();
+    expect(await first.comparisonBaseline('nothing')).toBeNull();
+    await expect(first.comparisonBaseline('risk', '1.x')).rejects.toThrow(/invalid version "1\.x"/);
+  });
+
+  it('keeps the asset cache under its byte cap, least recently used first, and checks sizes', () => {
+    const cache = new ReleaseAssetCache(100);
+    const bytes = (n: number, fill = 1) => new Uint8Array(n).fill(fill);
+    cache.set('a', bytes(25));
+    cache.set('b', bytes(25));
+    cache.set('c', bytes(25));
+    expect(cache.get('a', 25)).toEqual(bytes(25)); // a is now the most recently used
+    cache.set('d', bytes(25));
+    cache.set('e', bytes(20));
+    expect(cache.bytes).toBeLessThanOrEqual(100);
+    expect(cache.get('b')).toBeUndefined(); // the least recently used went first
+    expect(cache.get('a')).toBeDefined();
+    // An entry over a quarter of the cap is not kept; a size that differs is a miss, and forgotten.
+    cache.set('big', bytes(26));
+    expect(cache.get('big')).toBeUndefined();
+    expect(cache.get('d', 24)).toBeUndefined();
+    expect(cache.get('d')).toBeUndefined();
+    // A kept copy does not change with the caller's array.
+    const mine = bytes(10, 7);
+    cache.set('m', mine);
+    mine.fill(0);
+    expect(cache.get('m')).toEqual(bytes(10, 7));
+    cache.clear();
+    expect([cache.size, cache.bytes]).toEqual([0, 0]);
+    expect(() => new ReleaseAssetCache(-1)).toThrow(RegistryError);
   });
 
   it('refuses a release whose model.zip escapes its folder, and leaves no cache behind', async () => {

@@ -1,0 +1,171 @@
+/**
+ * The GitHub API calls of a `workflow_run` on a pull request with a baseline, counted from the
+ * double's request log (API requests only: the installation token and the downloads from the blob
+ * host that artifact and asset redirects lead to are no API calls of the event): at most 8 for a
+ * passing run once the baseline's files are in the App's cache, and the first time only the
+ * baseline's files on top. The cuts keep the gate: a pull request that loosens its gate rules still
+ * needs approval, a run artifact's config copy that is not the head commit's file is not used,
+ * and a redelivery changes nothing.
+ */
+import { strToU8, unzipSync, zipSync } from 'fflate';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REPORT_COMMENT_MARKER } from '../../src/forge/sticky-comment.js';
+import { parseCheckState } from '../../src/pr/check-runs.js';
+import {
+  type GitHubDouble,
+  type RecordedRequest,
+  type RepoState,
+  startGitHubDouble,
+} from '../github-double/index.js';
+import {
+  addTrainingRun,
+  CONFIG,
+  openPr,
+  pullRequestPayload,
+  type RunningApp,
+  seedBaseline,
+  seedRepo,
+  startApp,
+  trainRun,
+  workflowRunPayload,
+} from './harness.js';
+
+let double: GitHubDouble;
+let app: RunningApp;
+let repo: RepoState;
+beforeEach(async () => {
+  double = await startGitHubDouble();
+  app = await startApp(double);
+  repo = seedRepo(double);
+  await seedBaseline(double, repo);
+});
+afterEach(async () => {
+  await app.close();
+  await double.close();
+});
+
+const sha = (c: string) => c.repeat(40);
+
+/** GitHub API calls among requests: no installation token, nothing on the blob host. */
+function apiCalls(requests: readonly RecordedRequest[]): string[] {
+  return requests
+    .filter((r) => r.host !== 'blobs' && r.operationId !== 'apps/create-installation-access-token')
+    .map((r) => `${r.method} ${r.operationId}`);
+}
+
+/** The config with roc_auc allowed to drop by 0.5 instead of 0.02 (a loosened gate). */
+const LOOSE = CONFIG.replace('max_regression: 0.02', 'max_regression: 0.5');
+
+/** A run artifact of `quality` for `headSha`, with `configCopy` as its `repo-config.yml` (or none). */
+async function artifact(headSha: string, quality: 'good' | 'bad', configCopy: string | null) {
+  const files = unzipSync((await trainRun(headSha, quality)).zip);
+  if (configCopy !== null) files['repo-config.yml'] = strToU8(configCopy);
+  return zipSync(files, { level: 6 });
+}
+
+/** Opens a pull request (its checks started by `opened`), then completes its training workflow. */
+async function gradeRun(
+  headSha: string,
+  options: {
+    quality: 'good' | 'bad';
+    headConfig?: string;
+    configCopy?: string | null;
+    changesConfig?: boolean;
+  },
+) {
+  const pr = openPr(repo, { headSha, config: options.headConfig ?? CONFIG });
+  if (options.changesConfig)
+    pr.files.push({ filename: '.github/modelgate.yml', status: 'modified', additions: 1, deletions: 1 });
+  expect((await app.deliver('pull_request', pullRequestPayload(repo, pr, 'opened'))).status).toBe(200);
+  const zip = await artifact(
+    headSha,
+    options.quality,
+    options.configCopy === undefined ? CONFIG : options.configCopy,
+  );
+  const run = addTrainingRun(repo, headSha, zip, { pullRequests: [pr.number] });
+  const payload = workflowRunPayload(repo, { id: run.id, headSha, pullRequests: [pr.number] });
+  const before = double.requests.length;
+  expect((await app.deliver('workflow_run', payload)).status).toBe(200);
+  expect(app.deliveries.at(-1)!.result.error).toBeUndefined();
+  return { pr, payload, calls: apiCalls(double.requests.slice(before)) };
+}
+
+function check(headSha: string) {
+  const found = repo.checkRuns.filter((c) => c.headSha === headSha && c.name === 'modelgate/risk');
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+describe('REST calls of a workflow_run on a pull request with a baseline', () => {
+  it('takes at most 8 for a passing run with the baseline cached, and the baseline files on top the first time', async () => {
+    const cold = await gradeRun(sha('1'), { quality: 'good' });
+    expect(check(sha('1'))).toMatchObject({ status: 'completed', conclusion: 'success' });
+    const warm = await gradeRun(sha('2'), { quality: 'good' });
+    expect(check(sha('2'))).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(repo.comments.filter((c) => c.body.includes(REPORT_COMMENT_MARKER))).toHaveLength(2);
+
+    expect(warm.calls.length).toBeLessThanOrEqual(8);
+    expect(warm.calls).toEqual([
+      'GET pulls/get',
+      'GET actions/list-workflow-run-artifacts',
+      'GET checks/list-for-ref',
+      'GET actions/download-artifact',
+      'GET repos/list-releases',
+      'GET issues/list-comments',
+      'POST issues/create-comment',
+      'PATCH checks/update',
+    ]);
+    // Cold: the same calls plus the baseline's run.json, model.yml, predictions and model.zip.
+    const extra = [...cold.calls];
+    for (const call of warm.calls) extra.splice(extra.indexOf(call), 1);
+    expect(extra).toEqual(Array(4).fill('GET repos/get-release-asset'));
+    expect(cold.calls).toHaveLength(12);
+    // No reviews, CODEOWNERS, file list or config read for a passing run.
+    expect(cold.calls.join('\n')).not.toMatch(/list-reviews|get-content|list-files|get-release-by-tag/);
+  });
+
+  it('changes nothing on a redelivery', async () => {
+    const { payload } = await gradeRun(sha('3'), { quality: 'good' });
+    const first = check(sha('3'));
+    const comments = repo.comments.map((c) => ({ id: c.id, body: c.body }));
+    const before = double.requests.length;
+    expect((await app.deliver('workflow_run', payload)).status).toBe(200);
+    const calls = apiCalls(double.requests.slice(before));
+    expect(check(sha('3'))).toEqual(first);
+    expect(repo.comments.map((c) => ({ id: c.id, body: c.body }))).toEqual(comments);
+    expect(calls.filter((c) => !c.startsWith('GET'))).toEqual([]);
+    expect(calls.length).toBeLessThanOrEqual(8);
+  });
+
+  it('still needs approval when the pull request loosens the gate rules', async () => {
+    const { calls } = await gradeRun(sha('4'), {
+      quality: 'good',
+      headConfig: LOOSE,
+      configCopy: LOOSE,
+      changesConfig: true,
+    });
+    const c = check(sha('4'));
+    expect(c.conclusion).toBe('action_required');
+    expect(c.summary).toContain('changes .github/modelgate.yml');
+    expect(parseCheckState(c.text ?? undefined).config).toMatchObject({
+      headSha: sha('4'),
+      rulesChanged: true,
+    });
+    // Approval needed: reviews, CODEOWNERS and the base config (approvers) are read now.
+    expect(calls).toContain('GET pulls/list-reviews');
+  });
+
+  it('does not use a config copy that is not the head commit file', async () => {
+    // Control: graded with the looser rules (and no rule change to approve), the regressed run passes.
+    await gradeRun(sha('6'), { quality: 'bad', headConfig: LOOSE, configCopy: LOOSE });
+    expect(check(sha('6')).conclusion).toBe('success');
+    // The head keeps the strict rules; the artifact claims looser ones and the run regressed.
+    const { calls } = await gradeRun(sha('5'), { quality: 'bad', configCopy: LOOSE });
+    expect(check(sha('5')).conclusion).toBe('action_required');
+    const head = double.requests.filter(
+      (r) => r.operationId === 'repos/get-content' && r.query.ref === sha('5'),
+    );
+    expect(head.length).toBeGreaterThan(0);
+    expect(calls).toContain('GET repos/get-content');
+  });
+});
