@@ -20,7 +20,8 @@
  *   host, which is no API call: those are counted apart). Goal: a `workflow_run` on a pull request
  *   with a baseline in at most 8 calls (the calls are listed), measured with the App's baseline
  *   cache cold (cleared before each delivery) and warm (the baseline's files kept from an earlier
- *   event), with the run artifact carrying the train action's `repo-config.yml`, and warm without it.
+ *   event), both within the goal, with the run artifact carrying the train action's
+ *   `repo-config.yml`, and warm without it. `pull_request` labeled (the labels stamp) is measured too.
  *
  * Then `--concurrent` signed deliveries at once: `/modelgate retrain` comments on as many pull
  * requests in as many repositories and installations, then the same number again as pairs (one
@@ -216,6 +217,14 @@ async function main(): Promise<void> {
     return { name: 'pull_request', payload: pullRequestPayload(repo, pr, 'opened') };
   });
 
+  // pull_request labeled: the new labels stamped on the pull request's check
+  await measure('pull_request.labeled', RUNS, async () => {
+    const pr = openPr(repo, { headSha: nextSha() });
+    await app.deliver('pull_request', pullRequestPayload(repo, pr, 'opened'));
+    pr.labels = ['model:major'];
+    return { name: 'pull_request', payload: pullRequestPayload(repo, pr, 'labeled') };
+  });
+
   // workflow_run completed on a pull request with a baseline (its check started by `opened`)
   const regressed: ReturnType<typeof openPr>[] = [];
   const workflowRun =
@@ -350,7 +359,7 @@ async function main(): Promise<void> {
     ...t.callList.map((c) => `  - ${c}`),
   ];
   lines.push(
-    `workflow_run passing on a pull request with a baseline: ${wrCalls} REST calls with the baseline cache warm (goal <= 8: ${wrCalls <= 8 ? 'met' : 'MISSED'}), ${coldCalls} cold`,
+    `workflow_run passing on a pull request with a baseline: ${wrCalls} REST calls with the baseline cache warm, ${coldCalls} cold (goal <= 8 both: ${wrCalls <= 8 && coldCalls <= 8 ? 'met' : 'MISSED'})`,
     ...listed(wr, 'passing, cache warm'),
     ...listed(cold, 'passing, cache cold'),
     ...listed(tagged('workflow_run.completed (warm cache)', 'needs-approval'), 'needs approval, cache warm'),
@@ -368,6 +377,7 @@ async function main(): Promise<void> {
   );
   const goals =
     wrCalls <= 8 &&
+    coldCalls <= 8 &&
     a.statuses.every((s) => s === 200) &&
     b.statuses.every((s) => s === 200) &&
     a.handlerErrors + b.handlerErrors === 0 &&

@@ -14,6 +14,7 @@ import { ConfigError, ModelgateError } from '../errors.js';
 import type { Forge } from '../forge/forge.js';
 import { GithubRegistry } from '../registry/github-registry.js';
 import { versionTag } from '../registry/semver.js';
+import { assignStage } from '../registry/stage-tag.js';
 import { codeSpan, escapeMarkdown } from '../report/escape.js';
 import type { DeployOutcome } from '../serve/deploy-flow.js';
 import { deployAndWatch } from '../serve/watch-canary.js';
@@ -47,6 +48,8 @@ export interface DeployActionResult {
   canary: number | null;
   serverUrl: string;
   outcome: DeployOutcome;
+  /** The GTO stage tag written or found (`stage-tag` input), else null. */
+  stageTag: string | null;
   outputs: Record<string, string>;
   summary: string;
   /** Set when the rollout failed (the deployment's status says `failure` with the server's message). */
@@ -136,6 +139,14 @@ export async function deployAction(options: DeployActionOptions): Promise<Deploy
     watchSeconds: inputs.watch,
     log,
   });
+  let stageTag: string | null = null;
+  if (inputs['stage-tag'] && outcome.state === 'success' && !canary) {
+    const assigned = await assignStage(forge, { model: inputs.model, version, stage: environment });
+    stageTag = assigned.tag;
+    log(
+      `modelgate: ${assigned.created ? 'tagged' : 'already tagged'} ${assigned.tag} (GTO stage assignment)`,
+    );
+  }
   const base = {
     model: inputs.model,
     version,
@@ -144,6 +155,7 @@ export async function deployAction(options: DeployActionOptions): Promise<Deploy
     canary: canary ?? null,
     serverUrl,
     outcome,
+    stageTag,
   };
   return {
     ...base,
@@ -151,6 +163,7 @@ export async function deployAction(options: DeployActionOptions): Promise<Deploy
       'deployment-id': String(outcome.deploymentId),
       state: outcome.state,
       'environment-url': serverUrl,
+      'stage-tag': stageTag ?? '',
     },
     summary: deploySummary(base),
     error:
@@ -173,6 +186,7 @@ export function deploySummary(result: Omit<DeployActionResult, 'outputs' | 'summ
       : `Deploying ${what} failed: ${escapeMarkdown(result.outcome.error ?? 'unknown error')}`,
     '',
     `Deployment id: ${result.outcome.deploymentId}.`,
+    ...(result.stageTag ? ['', `GTO stage tag: ${codeSpan(result.stageTag)}.`] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

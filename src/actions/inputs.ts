@@ -187,6 +187,9 @@ export const DeployInputsSchema = z.object({
     .describe(
       'Seconds to watch a canary after it starts; an automatic rollback by the server in that time fails the step and marks the canary Deployment failed (0: do not watch).',
     ),
+  'stage-tag': booleanInput(false).describe(
+    "After a successful full rollout, tag the version as assigned to the environment in DVC GTO's convention, <model>#<environment>#<N> (needs contents: write).",
+  ),
   config: pathInput().default(DEFAULT_CONFIG).describe('The repository config file.'),
   token: z.string().min(1).describe('GitHub token with deployments: write.'),
 });
@@ -248,7 +251,7 @@ export const ACTION_OUTPUTS = {
   evaluate: ['metrics', 'run-dir'],
   report: ['verdict', 'comment-id'],
   release: ['version', 'tag', 'release-url', 'created'],
-  deploy: ['deployment-id', 'state', 'environment-url'],
+  deploy: ['deployment-id', 'state', 'environment-url', 'stage-tag'],
   drift: ['drifted', 'share', 'issue-number', 'report-path'],
   changes: ['models', 'matrix', 'any'],
 } as const satisfies Record<keyof typeof ACTION_INPUTS, readonly string[]>;

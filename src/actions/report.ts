@@ -15,7 +15,7 @@ import type { Verdict } from '../diff/types.js';
 import { ConfigError, ModelgateError } from '../errors.js';
 import type { Forge, ForgePullRequest } from '../forge/forge.js';
 import { reportPullRequest } from '../pr/report-pull-request.js';
-import { modelOfArtifact } from '../pr/run-artifact.js';
+import { innerPaths, modelOfArtifact } from '../pr/run-artifact.js';
 import { safeEntryName } from '../pr/zip-reader.js';
 import { GithubRegistry } from '../registry/github-registry.js';
 import type { ReportInputs } from './inputs.js';
@@ -185,16 +185,6 @@ export function discoverRuns(
       `no run folders in ${base} (a run folder holds run.json; download the modelgate-run-<model> artifacts there, or name the model)`,
     );
   return runs;
-}
-
-/** Paths inside run.json that are read later (they must stay inside the run folder). */
-function innerPaths(run: RunRecord): [string, string][] {
-  const out: [string, string][] = [];
-  if (run.artifacts.model !== undefined) out.push(['artifacts.model', run.artifacts.model]);
-  if (run.artifacts.predictions !== undefined) out.push(['artifacts.predictions', run.artifacts.predictions]);
-  if (run.artifacts.log !== undefined) out.push(['artifacts.log', run.artifacts.log]);
-  if (run.command) out.push(['command.log', run.command.log]);
-  return out;
 }
 
 /**

@@ -10,6 +10,7 @@
  * an approved `needs-approval` -> `success` (title "Approved by <login>"); `fail`, a failed training
  * workflow, a missing or invalid artifact and an invalid config -> `failure`.
  */
+import { z } from 'zod';
 import type { Verdict } from '../diff/types.js';
 import type { CheckAnnotation, CheckConclusion, Forge, ForgeCheckRun, NewCheckRun } from '../forge/forge.js';
 import { shorten } from '../report/escape.js';
@@ -76,6 +77,66 @@ export function configMarker(stamp: ConfigStamp): string {
   return `<!-- modelgate:config:${stamp.headSha}:${stamp.hash}:${stamp.rulesChanged ? 'changed' : 'unchanged'} -->`;
 }
 
+/** Most labels kept in a labels stamp (GitHub allows 100 per issue). */
+const MAX_STAMPED_LABELS = 100;
+
+/** A labels stamp's payload: the pull request's label names. */
+const StampedLabelsSchema = z.array(z.string().max(100)).max(MAX_STAMPED_LABELS);
+
+/**
+ * The pull request's labels a check run was stamped with (when its checks started, and again on
+ * every `labeled` / `unlabeled`), so `workflow_run` reads them (the bump preview) without fetching
+ * the pull request. One stamp per pull request: a commit can head several.
+ */
+export interface LabelsStamp {
+  /** The pull request number. */
+  pr: number;
+  /** Its label names. */
+  labels: string[];
+}
+
+/** The labels a stamp keeps: names up to 100 characters (GitHub's are up to 50), at most 100 of them. */
+function stampable(labels: readonly string[]): string[] {
+  return labels.filter((l) => l.length <= 100).slice(0, MAX_STAMPED_LABELS);
+}
+
+/** The hidden labels marker `<!-- modelgate:labels:<pr>:<base64url of the JSON names> -->`. */
+export function labelsMarker(stamp: LabelsStamp): string {
+  if (!Number.isSafeInteger(stamp.pr) || stamp.pr <= 0)
+    throw new Error(`not a pull request number: ${JSON.stringify(stamp.pr)}`);
+  const labels = stampable(stamp.labels);
+  return `<!-- modelgate:labels:${stamp.pr}:${Buffer.from(JSON.stringify(labels)).toString('base64url')} -->`;
+}
+
+const LABELS_MARKER = /<!-- modelgate:labels:(\d{1,15}):([A-Za-z0-9_-]{0,20000}) -->/g;
+
+/** The labels stamps of a check run's text, the first one per pull request (unreadable ones left out). */
+export function parseLabelsStamps(text: string | undefined): LabelsStamp[] {
+  const out = new Map<number, string[]>();
+  for (const m of (text ?? '').matchAll(LABELS_MARKER)) {
+    const pr = Number(m[1]);
+    if (out.has(pr)) continue;
+    try {
+      const parsed = StampedLabelsSchema.safeParse(
+        JSON.parse(Buffer.from(m[2]!, 'base64url').toString('utf8')),
+      );
+      if (parsed.success) out.set(pr, parsed.data);
+    } catch {
+      // not JSON: no stamp
+    }
+  }
+  return [...out].map(([pr, labels]) => ({ pr, labels }));
+}
+
+/** `text` with `stamp` first and no other labels stamp of the same pull request. */
+export function withLabelsStamp(text: string | undefined, stamp: LabelsStamp): string {
+  const marker = labelsMarker(stamp);
+  const rest = (text ?? '')
+    .replace(LABELS_MARKER, (whole, pr: string) => (Number(pr) === stamp.pr ? '' : whole))
+    .replace(/^\n+/, '');
+  return rest ? `${marker}\n${rest}` : marker;
+}
+
 /** What a check run's markers say. */
 export interface CheckState {
   /** The verdict and the head SHA it was given for. */
@@ -89,6 +150,8 @@ export interface CheckState {
   approver: string | null;
   /** The config stamp the check was started with, when it has one. */
   config: ConfigStamp | null;
+  /** The labels stamps (one per pull request). */
+  labels: LabelsStamp[];
 }
 
 /** Reads the markers of a check run's output text. */
@@ -109,6 +172,7 @@ export function parseCheckState(text: string | undefined): CheckState {
     commandApprovals,
     approver: a && LOGIN.test(a[1]!) ? a[1]! : null,
     config: c ? { headSha: c[1]!, hash: c[2]!, rulesChanged: c[3] === 'changed' } : null,
+    labels: parseLabelsStamps(t),
   };
 }
 
@@ -121,6 +185,8 @@ export function checkStateText(state: {
   approver?: string | null;
   /** Kept only when made for `headSha`. */
   config?: ConfigStamp | null;
+  /** The labels stamps to keep (the check is on `headSha`, so they are). */
+  labels?: readonly LabelsStamp[];
 }): string {
   if (!SHA.test(state.headSha)) throw new Error(`not a commit SHA: ${JSON.stringify(state.headSha)}`);
   const lines = [verdictMarker(state.verdict, state.headSha)];
@@ -135,6 +201,7 @@ export function checkStateText(state: {
   }
   if (state.approver) lines.push(approverMarker(state.approver));
   if (state.config && state.config.headSha === state.headSha) lines.push(configMarker(state.config));
+  for (const stamp of state.labels ?? []) lines.push(labelsMarker(stamp));
   return lines.join('\n');
 }
 
@@ -169,7 +236,12 @@ export async function startCheckRuns(
   forge: Forge,
   headSha: string,
   models: readonly string[],
-  options: { detailsUrl?: string; stamps?: Readonly<Record<string, ConfigStamp>> } = {},
+  options: {
+    detailsUrl?: string;
+    stamps?: Readonly<Record<string, ConfigStamp>>;
+    /** The pull request's labels, stamped on new checks (and on existing ones whose stamp differs). */
+    labels?: LabelsStamp;
+  } = {},
 ): Promise<{ model: string; check: ForgeCheckRun; created: boolean }[]> {
   const out: { model: string; check: ForgeCheckRun; created: boolean }[] = [];
   const all = models.length > 1 ? await forge.listCheckRuns(headSha) : null;
@@ -178,22 +250,53 @@ export async function startCheckRuns(
       ? (all.find((r) => r.name === checkName(model)) ?? null)
       : await findCheckRun(forge, headSha, checkName(model));
     if (existing) {
-      out.push({ model, check: existing, created: false });
+      const restamped = options.labels ? await restampLabels(forge, existing, options.labels) : null;
+      out.push({ model, check: restamped ?? existing, created: false });
       continue;
     }
+    const markers = [
+      ...(options.stamps?.[model] ? [configMarker(options.stamps[model])] : []),
+      ...(options.labels ? [labelsMarker(options.labels)] : []),
+    ];
     const check = await forge.createCheckRun({
       name: checkName(model),
       headSha,
       status: 'in_progress',
       title: 'Waiting for training',
       summary: `Waiting for the training workflow to upload the run artifact of ${'`'}${model}${'`'} for this commit.`,
-      ...(options.stamps?.[model] ? { text: configMarker(options.stamps[model]) } : {}),
+      ...(markers.length > 0 ? { text: markers.join('\n') } : {}),
       externalId: model,
       ...(options.detailsUrl ? { detailsUrl: options.detailsUrl } : {}),
     });
     out.push({ model, check, created: true });
   }
   return out;
+}
+
+/** The labels of pull request `pr` stamped on `check`, or null when it has no stamp of it. */
+export function stampedLabels(check: ForgeCheckRun, pr: number): string[] | null {
+  return parseCheckState(check.text).labels.find((s) => s.pr === pr)?.labels ?? null;
+}
+
+function sameLabels(a: readonly string[] | null, b: readonly string[]): boolean {
+  return a !== null && a.length === b.length && a.every((l, i) => l === b[i]);
+}
+
+/**
+ * Writes `stamp` onto a check run (its title, summary, status and the rest of its text unchanged)
+ * unless it carries exactly that stamp already. @returns the updated check run, or null when unchanged
+ */
+export async function restampLabels(
+  forge: Forge,
+  check: ForgeCheckRun,
+  stamp: LabelsStamp,
+): Promise<ForgeCheckRun | null> {
+  if (sameLabels(stampedLabels(check, stamp.pr), stampable(stamp.labels))) return null;
+  return forge.updateCheckRun(check.id, {
+    title: check.title,
+    summary: check.summary,
+    text: limit(withLabelsStamp(check.text, stamp)),
+  });
 }
 
 /** What a completed check run says. */

@@ -16,6 +16,7 @@ import {
   completeCheckRun,
   conclusionOf,
   modelCheckRuns,
+  parseCheckState,
 } from './check-runs.js';
 import type { ConfigResult } from './load-config.js';
 import { type ModelReportResult, reportPullRequest } from './report-pull-request.js';
@@ -30,6 +31,9 @@ export interface PrInfo {
   labels: string[];
   url?: string;
 }
+
+/** What reporting a model needs of the pull request (no author, no base branch). */
+export type ReportedPr = Pick<PrInfo, 'number' | 'headSha' | 'labels' | 'url'>;
 
 /** What approval decisions need, read once per event. */
 export interface ApprovalSources {
@@ -116,7 +120,8 @@ export function withApprovalNotes(summary: string, decision: ApprovalDecision): 
 
 /** Input of {@link reportModel}. */
 export interface ReportModelInput {
-  pr: PrInfo;
+  /** The pull request; its labels are kept on the check as its labels stamp. */
+  pr: ReportedPr;
   config: RepoConfig;
   model: RepoModel;
   /** The extracted run folder. */
@@ -185,6 +190,10 @@ export async function reportModel(ctx: HandlerContext, input: ReportModelInput):
     commandApprovals: input.commandApprovals,
     approver,
     config: input.configStamp ?? null,
+    labels: [
+      { pr: pr.number, labels: pr.labels },
+      ...parseCheckState(input.existing?.text).labels.filter((s) => s.pr !== pr.number),
+    ],
   });
   await completeCheckRun(
     ctx.deps.forge,

@@ -192,6 +192,7 @@ export async function refreshApprovals(
           commandApprovals,
           approver,
           config: stamp,
+          labels: [{ pr: pr.number, labels: pr.labels }, ...state.labels.filter((l) => l.pr !== pr.number)],
         }),
         externalId: name,
       });

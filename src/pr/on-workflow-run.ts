@@ -11,7 +11,7 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RepoConfig, RepoModel } from '../config/repo-config.js';
-import type { ForgeArtifact, ForgeCheckRun } from '../forge/forge.js';
+import type { ForgeArtifact, ForgeCheckRun, ForgePullRequest } from '../forge/forge.js';
 import { escapeMarkdown, shorten } from '../report/escape.js';
 import { affectedModels, gateRulesChanged } from './affected-models.js';
 import {
@@ -34,6 +34,7 @@ import {
   completeCheckRun,
   modelCheckRuns,
   parseCheckState,
+  stampedLabels,
 } from './check-runs.js';
 import { parsePayload, type WorkflowRunEvent, WorkflowRunEventSchema } from './events.js';
 import { CONFIG_PATH, MAX_CONFIG_CHARS, parseRepoConfig } from './load-config.js';
@@ -45,6 +46,7 @@ import {
   failConfig,
   failModelCheck,
   type PrInfo,
+  type ReportedPr,
   reportModel,
 } from './model-gate.js';
 import { fetchRunArtifact, runArtifactsOf } from './pr-artifacts.js';
@@ -66,22 +68,53 @@ function describeRun(run: WorkflowRun): string {
   return `${name}${where}`;
 }
 
-async function prsOf(deps: AppDeps, run: WorkflowRun): Promise<PrInfo[]> {
-  const numbers = run.pull_requests.map((p) => p.number);
-  const pulls =
-    numbers.length > 0
-      ? await Promise.all(numbers.map((n) => deps.forge.getPullRequest(n)))
-      : await deps.forge.pullRequestsForCommit(run.head_sha);
+/** The pull request as the handlers need it, from the forge's record. */
+function prInfoOf(p: ForgePullRequest): PrInfo {
+  return {
+    number: p.number,
+    headSha: p.headSha,
+    user: p.user,
+    baseRef: p.baseRef,
+    labels: p.labels,
+    ...(p.url ? { url: p.url } : {}),
+  };
+}
+
+/**
+ * A pull request the run may report on. From the payload's `pull_requests` (each with its current
+ * head) it is a number and the head, nothing fetched: the labels come from the checks' stamps, the
+ * author and base branch from the pull request, fetched only when needed (`info` null). Without
+ * `pull_requests` (forks) the open pull requests of the commit are listed, in full.
+ */
+interface Target {
+  number: number;
+  headSha: string;
+  info: PrInfo | null;
+}
+
+async function targetsOf(deps: AppDeps, run: WorkflowRun): Promise<Target[]> {
+  if (run.pull_requests.length > 0) {
+    // A pull request whose head moved on since the run is not reported on (its new head will be).
+    return run.pull_requests
+      .filter((p) => p.head === undefined || p.head.sha.toLowerCase() === run.head_sha.toLowerCase())
+      .map((p) => ({ number: p.number, headSha: run.head_sha, info: null }));
+  }
+  const pulls = await deps.forge.pullRequestsForCommit(run.head_sha);
   return pulls
     .filter((p) => p.state === 'open' && p.headSha === run.head_sha)
-    .map((p) => ({
-      number: p.number,
-      headSha: p.headSha,
-      user: p.user,
-      baseRef: p.baseRef,
-      labels: p.labels,
-      ...(p.url ? { url: p.url } : {}),
-    }));
+    .map((p) => ({ number: p.number, headSha: p.headSha, info: prInfoOf(p) }));
+}
+
+/** The labels of pull request `pr` stamped alike on every model check, or null (none, or they differ). */
+function labelsFromStamps(modelChecks: ReadonlyMap<string, ForgeCheckRun>, pr: number): string[] | null {
+  let labels: string[] | null = null;
+  for (const check of modelChecks.values()) {
+    const stamped = stampedLabels(check, pr);
+    if (stamped === null) return null;
+    if (labels !== null && JSON.stringify(labels) !== JSON.stringify(stamped)) return null;
+    labels = stamped;
+  }
+  return labels;
 }
 
 /** An artifact fetched once per event: its extracted folder, or why it cannot be used. */
@@ -105,7 +138,7 @@ async function readConfigCopy(dir: string): Promise<string | null> {
  */
 async function configFor(
   ctx: HandlerContext,
-  pr: PrInfo,
+  pr: { headSha: string },
   artifacts: Map<string, ForgeArtifact>,
   stamps: Map<string, ConfigStamp>,
   fetchOnce: (model: string) => Promise<Fetched>,
@@ -137,18 +170,40 @@ function newestByName(runs: readonly ForgeCheckRun[]): Map<string, ForgeCheckRun
 
 async function gradePullRequest(
   ctx: HandlerContext,
-  pr: PrInfo,
+  target: Target,
   run: WorkflowRun,
   artifacts: Map<string, ForgeArtifact>,
   recognised: boolean,
 ): Promise<string> {
   const { deps } = ctx;
   // One listing of the commit's check runs serves the whole event: states, stamps, ids to update.
-  const checks = newestByName(await deps.forge.listCheckRuns(pr.headSha));
+  const checks = newestByName(await deps.forge.listCheckRuns(target.headSha));
   const modelChecks = new Map<string, ForgeCheckRun>();
   for (const [name, check] of checks)
     if (name.startsWith('modelgate/') && name !== CONFIG_CHECK_NAME)
       modelChecks.set(name.slice('modelgate/'.length), check);
+  // The pull request itself (author, base branch) is fetched once, and only when needed: for an
+  // approval, without the checks' stamps, or without their labels. Approvals count for the run's head.
+  let full: Promise<PrInfo> | null = target.info ? Promise.resolve(target.info) : null;
+  const fullPr = (): Promise<PrInfo> => {
+    full ??= deps.forge
+      .getPullRequest(target.number)
+      .then((p) => ({ ...prInfoOf(p), headSha: target.headSha }));
+    return full;
+  };
+  const stampedLabelList = target.info ? null : labelsFromStamps(modelChecks, target.number);
+  let pr: ReportedPr;
+  if (target.info) pr = target.info;
+  else if (stampedLabelList !== null)
+    pr = { number: target.number, headSha: target.headSha, labels: stampedLabelList };
+  else {
+    const fetched = await deps.forge.getPullRequest(target.number);
+    if (fetched.state !== 'open' || fetched.headSha !== target.headSha)
+      return `#${target.number}: not open at ${target.headSha.slice(0, 7)}`;
+    const info = prInfoOf(fetched);
+    full = Promise.resolve(info);
+    pr = info;
+  }
   const stamps = new Map<string, ConfigStamp>();
   for (const [model, check] of modelChecks) {
     const stamp = parseCheckState(check.text).config;
@@ -193,7 +248,7 @@ async function gradePullRequest(
       [...artifacts.keys()].every((m) => stamps.has(m) || !config.config.models.some((x) => x.name === m));
     let base: Promise<RepoConfig | null> | null = null;
     const baseConfig = () => {
-      base ??= baseConfigOf(ctx, pr.baseRef);
+      base ??= fullPr().then((p) => baseConfigOf(ctx, p.baseRef));
       return base;
     };
     let models: RepoModel[];
@@ -214,7 +269,9 @@ async function gradePullRequest(
     // Reviews and CODEOWNERS are read once, and only when a verdict needs approval.
     let sources: Promise<ApprovalSources> | null = null;
     const approval = () => {
-      sources ??= baseConfig().then((previous) => approvalSources(ctx, pr, previous));
+      sources ??= Promise.all([fullPr(), baseConfig()]).then(([p, previous]) =>
+        approvalSources(ctx, p, previous),
+      );
       return sources;
     };
     // Another model's check still waiting may be written by another workflow run at the same
@@ -274,7 +331,8 @@ async function gradePullRequest(
           sourceRunId: run.id,
           ...(run.html_url ? { runUrl: run.html_url } : {}),
           configChanged: changed,
-          decision: async () => decideApproval(ctx, pr, await approval(), model, commandApprovals),
+          decision: async () =>
+            decideApproval(ctx, await fullPr(), await approval(), model, commandApprovals),
           commandApprovals,
           configStamp: { headSha: pr.headSha, hash, rulesChanged: changed },
           existing,
@@ -320,7 +378,7 @@ export function onWorkflowRunCompleted(deps: AppDeps, event: unknown): Promise<H
     const payload = parsePayload(WorkflowRunEventSchema, event, 'workflow_run');
     if (payload.action !== 'completed') return ignored(`action ${payload.action} ignored`);
     const run = payload.workflow_run;
-    const prs = await prsOf(deps, run);
+    const prs = await targetsOf(deps, run);
     if (prs.length === 0) return ignored(`run ${run.id}: no open pull request has head ${run.head_sha}`);
     const artifacts = await runArtifactsOf(deps.forge, run.id);
     const recognised = isPrWorkflow(run, workflowsOf(deps).pr);

@@ -68,8 +68,8 @@ export interface ReadRunArtifactOptions {
   label?: string;
 }
 
-/** Paths inside run.json that are read later: they must stay inside the run folder. */
-function innerPaths(run: RunRecord): [string, string][] {
+/** Paths inside run.json that are read later (field, path): they must stay inside the run folder. */
+export function innerPaths(run: RunRecord): [string, string][] {
   const out: [string, string][] = [];
   if (run.artifacts.model !== undefined) out.push(['artifacts.model', run.artifacts.model]);
   if (run.artifacts.predictions !== undefined) out.push(['artifacts.predictions', run.artifacts.predictions]);

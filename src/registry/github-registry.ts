@@ -8,15 +8,22 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { unzipSync } from 'fflate';
 import { loadJsonFile } from '../config/load.js';
 import { MODEL_NAME_PATTERN } from '../config/model-config.js';
 import { RunRecordSchema } from '../config/run-record.js';
 import { RegistryError } from '../errors.js';
 import type { Forge, ForgeAsset, ForgeRelease } from '../forge/forge.js';
-import { isPlainFileName, MODEL_ZIP, runModelFolder, VERSION_JSON } from '../release/release-assets.js';
+import {
+  COMPARISON_ZIP,
+  isPlainFileName,
+  MAX_SIGNATURE_BYTES,
+  MODEL_ZIP,
+  runModelFolder,
+  VERSION_JSON,
+} from '../release/release-assets.js';
 import { runIdInBody } from '../release/release-body.js';
 import { ReleaseError } from '../release/release-error.js';
 import { releaseRun } from '../release/release-run.js';
@@ -127,8 +134,8 @@ const MAX_VERSION_JSON_BYTES = 1024 * 1024;
 /** The model's serving signature inside `model.zip`. */
 const SIGNATURE_JSON = 'signature.json';
 
-/** Largest `signature.json` read from `model.zip`. */
-const MAX_SIGNATURE_BYTES = 1024 * 1024;
+/** Most entries of a `comparison.zip` (run.json, model.yml, predictions, signature). */
+const MAX_COMPARISON_ENTRIES = 16;
 
 /** The registry over a repository's releases. */
 export class GithubRegistry implements Registry {
@@ -271,9 +278,10 @@ export class GithubRegistry implements Registry {
   /**
    * The version to compare a run with (`version`, else the latest) and a folder holding what a
    * comparison reads of it: `run.json`, `model.yml`, the predictions file and the model's
-   * `signature.json` (from `model.zip`, when the run has a model folder). One release listing and
-   * at most four asset downloads, none when `assetCache` holds them; no `version.json` (the version
-   * is the tag's) and no lookup by tag. A fully materialised version folder is used when present.
+   * `signature.json`. One release listing and one download of the release's `comparison.zip`
+   * (unzipped safely, its entries checked); a release made before that asset existed takes up to
+   * four (`run.json`, `model.yml`, the predictions, `model.zip` for its `signature.json`). None when
+   * `assetCache` holds them; no `version.json` (the version is the tag's) and no lookup by tag. A fully materialised version folder is used when present.
    * null when the model has no published release (or not that version).
    */
   async comparisonBaseline(
@@ -319,6 +327,8 @@ export class GithubRegistry implements Registry {
   /** Downloads what a comparison reads of a release into `dir` (see {@link comparisonBaseline}). */
   private async downloadForComparison(release: ForgeRelease, dir: string): Promise<void> {
     const maxAsset = this.options.maxAssetBytes ?? 1024 ** 3;
+    const bundle = release.assets.find((a) => a.name === COMPARISON_ZIP);
+    if (bundle) return this.comparisonZipInto(release, bundle, dir, maxAsset);
     const fetchAsset = async (asset: ForgeAsset): Promise<Uint8Array> => {
       if (!isPlainFileName(asset.name)) {
         throw new ReleaseError(
@@ -356,6 +366,50 @@ export class GithubRegistry implements Registry {
       }),
       zip ? this.signatureInto(release, zip, runModelFolder(dir, run)!, maxAsset) : Promise.resolve(),
     ]);
+  }
+
+  /**
+   * Unzips a release's `comparison.zip` into `dir` (size, entry and path limits of `unzipToFolder`)
+   * and checks it holds `run.json` and nothing but what a comparison reads: `model.yml`, the run's
+   * predictions file and its model folder's `signature.json`.
+   */
+  private async comparisonZipInto(
+    release: ForgeRelease,
+    asset: ForgeAsset,
+    dir: string,
+    maxAsset: number,
+  ): Promise<void> {
+    const label = `${release.tag} ${COMPARISON_ZIP}`;
+    if (asset.size > maxAsset) throw new ReleaseError(`${label} is ${asset.size} bytes, over ${maxAsset}`);
+    const bytes = await this.assetBytes(asset, maxAsset);
+    if (bytes.length !== asset.size) {
+      throw new ReleaseError(`${label} downloaded ${bytes.length} bytes, expected ${asset.size}`);
+    }
+    const written = await unzipToFolder(bytes, dir, {
+      label,
+      maxBytes: this.options.maxModelBytes ?? 2 * 1024 ** 3,
+      maxEntries: MAX_COMPARISON_ENTRIES,
+    });
+    if (!written.includes('run.json')) throw new ReleaseError(`${label} has no run.json`);
+    const run = await loadJsonFile(join(dir, 'run.json'), RunRecordSchema);
+    const allowed = new Set(['run.json', 'model.yml']);
+    const predictions = run.artifacts.predictions;
+    if (predictions !== undefined && isPlainFileName(predictions)) allowed.add(predictions);
+    const modelDir = runModelFolder(dir, run);
+    const signature = modelDir ? `${relative(dir, modelDir).split(sep).join('/')}/${SIGNATURE_JSON}` : null;
+    if (signature) allowed.add(signature);
+    const extra = written.find((name) => !allowed.has(name));
+    if (extra !== undefined) {
+      throw new ReleaseError(
+        `${label}: unexpected entry ${JSON.stringify(extra)} (not a file a comparison reads)`,
+      );
+    }
+    if (signature && written.includes(signature)) {
+      const size = (await stat(join(dir, ...signature.split('/')))).size;
+      if (size > MAX_SIGNATURE_BYTES) {
+        throw new ReleaseError(`${label}: ${signature} is ${size} bytes, over ${MAX_SIGNATURE_BYTES}`);
+      }
+    }
   }
 
   /** Writes the `signature.json` of a release's `model.zip` (if it has one) into `modelDir`. */
@@ -463,6 +517,8 @@ export class GithubRegistry implements Registry {
     if (!runAsset) throw new ReleaseError(`${release.tag}: the release has no run.json asset`);
     let zip: Uint8Array | null = null;
     for (const asset of release.assets) {
+      // The comparison files are copies of other assets: not part of a version folder.
+      if (asset.name === COMPARISON_ZIP) continue;
       if (!isPlainFileName(asset.name)) {
         throw new ReleaseError(
           `${release.tag}: asset name ${JSON.stringify(asset.name)} is not a plain file name`,

@@ -1,17 +1,18 @@
 /**
  * The files of a model release, built from a run folder: `model.zip` (the run's model folder,
  * zipped deterministically), `run.json`, `model.yml`, `data.contract.yml` and the predictions file
- * when present, the model card `model-card.md` and the reference profile `profile.json` (see
+ * when present, `comparison.zip` (what comparing a later run with this release reads, in one
+ * download), the model card `model-card.md` and the reference profile `profile.json` (see
  * `versionFiles`), and last `version.json`, the version entry as the registry stores it.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import { versionFiles } from '../cli/diff-commands.js';
 import type { RunRecord } from '../config/run-record.js';
 import type { ModelVersion } from '../registry/registry.js';
 import { ReleaseError } from './release-error.js';
-import { zipFolder } from './zip-folder.js';
+import { zipEntries, zipFolder } from './zip-folder.js';
 
 /** One file to upload. */
 export interface ReleaseAsset {
@@ -23,6 +24,13 @@ export interface ReleaseAsset {
 
 /** The asset holding the zipped model folder. */
 export const MODEL_ZIP = 'model.zip';
+/**
+ * The asset holding what a comparison reads of the release, at their run-folder paths: `run.json`,
+ * `model.yml`, the predictions file and the model folder's `signature.json` (each when the run has it).
+ */
+export const COMPARISON_ZIP = 'comparison.zip';
+/** Largest `signature.json` put into (and read from) {@link COMPARISON_ZIP} or `model.zip`. */
+export const MAX_SIGNATURE_BYTES = 1024 * 1024;
 /** The asset holding the version entry. */
 export const VERSION_JSON = 'version.json';
 
@@ -81,7 +89,7 @@ export function runModelFolder(runDir: string, run: RunRecord): string | null {
 
 /**
  * The run-only assets (not depending on the version): `model.zip`, `run.json`, `model.yml`,
- * `data.contract.yml` and the predictions file when present. A run whose `artifacts.model` is set
+ * `data.contract.yml` and the predictions file when present, then {@link COMPARISON_ZIP}. A run whose `artifacts.model` is set
  * but missing is a {@link ReleaseError}; a run without a model (command mode) gets no `model.zip`.
  */
 export async function runAssets(
@@ -111,7 +119,36 @@ export async function runAssets(
       out.push(makeAsset(predictions, new Uint8Array(await readFile(join(runDir, predictions)))));
     } else log(`predictions ${predictions} are not a file at the top of the run folder; not released`);
   }
+  out.push(makeAsset(COMPARISON_ZIP, zipEntries(await comparisonFiles(runDir, run, out))));
   return out;
+}
+
+/**
+ * The files of {@link COMPARISON_ZIP} (run-folder relative POSIX path -> bytes), taken from the run
+ * assets already read (`run.json`, `model.yml`, the predictions file) plus the model folder's
+ * `signature.json` when it has one (at most {@link MAX_SIGNATURE_BYTES}). `data.contract.yml` is left
+ * out: a comparison does not read it.
+ */
+export async function comparisonFiles(
+  runDir: string,
+  run: RunRecord,
+  assets: readonly ReleaseAsset[],
+): Promise<Record<string, Uint8Array>> {
+  const wanted = new Set(['run.json', 'model.yml']);
+  const predictions = run.artifacts.predictions;
+  if (predictions !== undefined && isPlainFileName(predictions)) wanted.add(predictions);
+  const files: Record<string, Uint8Array> = {};
+  for (const a of assets) if (wanted.has(a.name)) files[a.name] = a.data;
+  const modelDir = runModelFolder(runDir, run);
+  if (modelDir) {
+    const file = join(modelDir, 'signature.json');
+    const info = await stat(file).catch(() => null);
+    if (info?.isFile() && info.size <= MAX_SIGNATURE_BYTES) {
+      const rel = relative(runDir, modelDir).split(sep).join('/');
+      files[`${rel}/signature.json`] = new Uint8Array(await readFile(file));
+    }
+  }
+  return files;
 }
 
 /**
@@ -139,7 +176,7 @@ export async function versionAssets(
       });
   const out: ReleaseAsset[] = [];
   for (const [name, text] of Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (!isPlainFileName(name) || name === VERSION_JSON || name === MODEL_ZIP) {
+    if (!isPlainFileName(name) || name === VERSION_JSON || name === MODEL_ZIP || name === COMPARISON_ZIP) {
       throw new ReleaseError(`invalid extra release file name ${JSON.stringify(name)}`);
     }
     out.push(makeAsset(name, text));

@@ -1,5 +1,5 @@
 /**
- * Deterministic zips of a folder (the `model.zip` release asset): entries sorted by path, one fixed
+ * Deterministic zips of a folder (the `model.zip` release asset) or of named files (`comparison.zip`): entries sorted by path, one fixed
  * modification time, no directory entries, regular files only. The same folder always gives the same
  * bytes, so a re-run of a release can tell a complete asset from a partial one by its size.
  */
@@ -44,6 +44,17 @@ export async function listFolderFiles(dir: string): Promise<string[]> {
 }
 
 /**
+ * Zips `files` (relative POSIX path -> bytes) deterministically: entries sorted by path,
+ * {@link ZIP_MTIME}, deflate level 6, no directory entries. The same files always give the same bytes.
+ */
+export function zipEntries(files: Readonly<Record<string, Uint8Array>>): Uint8Array {
+  const entries: Zippable = {};
+  for (const path of Object.keys(files).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)))
+    entries[path] = [files[path]!, { mtime: ZIP_MTIME, level: 6 }];
+  return zipSync(entries, { mtime: ZIP_MTIME, level: 6 });
+}
+
+/**
  * Zips the files under `dir` (paths relative to it, `/`-separated) deterministically: sorted
  * entries, {@link ZIP_MTIME}, deflate level 6. A missing folder, a symbolic link or a folder over the
  * limits is a {@link ReleaseError} naming it.
@@ -63,13 +74,13 @@ export async function zipFolder(dir: string, options: ZipFolderOptions = {}): Pr
   if (files.length > maxEntries) {
     throw new ReleaseError(`${dir}: ${files.length} files, over the limit of ${maxEntries}`);
   }
-  const entries: Zippable = {};
+  const entries: Record<string, Uint8Array> = {};
   let total = 0;
   for (const path of files) {
     const data = new Uint8Array(await readFile(join(dir, path)));
     total += data.length;
     if (total > maxBytes) throw new ReleaseError(`${dir}: more than ${maxBytes} bytes to zip`);
-    entries[path] = [data, { mtime: ZIP_MTIME, level: 6 }];
+    entries[path] = data;
   }
-  return zipSync(entries, { mtime: ZIP_MTIME, level: 6 });
+  return zipEntries(entries);
 }

@@ -135,6 +135,7 @@ describe('deploy action (process)', () => {
       'deployment-id': String(deployment.id),
       state: 'success',
       'environment-url': serving.url,
+      'stage-tag': '', // a canary is not a stage assignment
     });
     // The server serves it: 1.0.0 stable, 1.1.0 as a 10% canary.
     expect(serving.manager.status('risk')).toMatchObject({
@@ -154,6 +155,7 @@ describe('deploy action (process)', () => {
         version: 'v1.1.0',
         environment: 'staging',
         canary: '0',
+        'stage-tag': 'true',
         'server-url': `${serving.url}/`,
         'admin-token': ADMIN_TOKEN,
         token: TOKEN,
@@ -174,6 +176,9 @@ describe('deploy action (process)', () => {
     expect(statusesOf(deployment.id)[1]!.description).toBe('serving 1.1.0');
     expect(serving.manager.status('risk')).toMatchObject({ stable: { version: '1.1.0' }, canary: null });
     expect(result.outputs.state).toBe('success');
+    // GTO's stage assignment: an annotated tag on the version's commit.
+    expect(result.outputs['stage-tag']).toBe('risk#staging#1');
+    expect(repo.resolveRef('refs/tags/risk#staging#1')).toBe(SHAS['1.1.0']);
   }, 60_000);
 
   it('a wrong admin token: failure status with the server message, the step fails, the server is unchanged', async () => {

@@ -2,8 +2,9 @@
  * The GitHub API calls of a `workflow_run` on a pull request with a baseline, counted from the
  * double's request log (API requests only: the installation token and the downloads from the blob
  * host that artifact and asset redirects lead to are no API calls of the event): at most 8 for a
- * passing run once the baseline's files are in the App's cache, and the first time only the
- * baseline's files on top. The cuts keep the gate: a pull request that loosens its gate rules still
+ * passing run, 7 once the baseline's files are in the App's cache and 8 the first time (one download
+ * of the baseline's comparison.zip). The pull request is not fetched: its labels (the bump preview)
+ * are stamped on its checks at opened and again at labeled / unlabeled. The cuts keep the gate: a pull request that loosens its gate rules still
  * needs approval, a run artifact's config copy that is not the head commit's file is not used,
  * and a redelivery changes nothing.
  */
@@ -97,16 +98,20 @@ function check(headSha: string) {
 }
 
 describe('REST calls of a workflow_run on a pull request with a baseline', () => {
-  it('takes at most 8 for a passing run with the baseline cached, and the baseline files on top the first time', async () => {
+  it('takes at most 8 for a passing run, cold or with the baseline cached', async () => {
     const cold = await gradeRun(sha('1'), { quality: 'good' });
-    expect(check(sha('1'))).toMatchObject({ status: 'completed', conclusion: 'success' });
+    // The link to the pull request set when the check started stays.
+    expect(check(sha('1'))).toMatchObject({
+      status: 'completed',
+      conclusion: 'success',
+      detailsUrl: `https://github.com/${repo.fullName}/pull/${cold.pr.number}`,
+    });
     const warm = await gradeRun(sha('2'), { quality: 'good' });
     expect(check(sha('2'))).toMatchObject({ status: 'completed', conclusion: 'success' });
     expect(repo.comments.filter((c) => c.body.includes(REPORT_COMMENT_MARKER))).toHaveLength(2);
 
-    expect(warm.calls.length).toBeLessThanOrEqual(8);
+    // The pull request is not fetched: its number and head are the payload's, its labels the checks' stamp.
     expect(warm.calls).toEqual([
-      'GET pulls/get',
       'GET actions/list-workflow-run-artifacts',
       'GET checks/list-for-ref',
       'GET actions/download-artifact',
@@ -115,13 +120,84 @@ describe('REST calls of a workflow_run on a pull request with a baseline', () =>
       'POST issues/create-comment',
       'PATCH checks/update',
     ]);
-    // Cold: the same calls plus the baseline's run.json, model.yml, predictions and model.zip.
+    expect(warm.calls.length).toBeLessThanOrEqual(8);
+    // Cold: the same calls plus one download of the baseline's comparison.zip.
     const extra = [...cold.calls];
     for (const call of warm.calls) extra.splice(extra.indexOf(call), 1);
-    expect(extra).toEqual(Array(4).fill('GET repos/get-release-asset'));
-    expect(cold.calls).toHaveLength(12);
-    // No reviews, CODEOWNERS, file list or config read for a passing run.
-    expect(cold.calls.join('\n')).not.toMatch(/list-reviews|get-content|list-files|get-release-by-tag/);
+    expect(extra).toEqual(['GET repos/get-release-asset']);
+    expect(cold.calls).toHaveLength(8);
+    const downloaded = double.requests.filter((r) => r.operationId === 'repos/get-release-asset');
+    expect(downloaded.map((r) => repo.assets.find((a) => r.path.endsWith(`/assets/${a.id}`))?.name)).toEqual([
+      'comparison.zip',
+    ]);
+    // No reviews, CODEOWNERS, file list, config read or pull request for a passing run.
+    expect(cold.calls.join('\n')).not.toMatch(
+      /list-reviews|get-content|list-files|get-release-by-tag|pulls\/get/,
+    );
+  });
+
+  it('shows the bump of labels changed after the checks started, still without fetching the pull request', async () => {
+    const pr = openPr(repo, { headSha: sha('7') });
+    expect((await app.deliver('pull_request', pullRequestPayload(repo, pr, 'opened'))).status).toBe(200);
+    pr.labels = ['model:major'];
+    let before = double.requests.length;
+    expect((await app.deliver('pull_request', pullRequestPayload(repo, pr, 'labeled'))).status).toBe(200);
+    expect(apiCalls(double.requests.slice(before))).toEqual([
+      'GET checks/list-for-ref',
+      'PATCH checks/update',
+    ]);
+    expect(check(sha('7'))).toMatchObject({ status: 'in_progress', title: 'Waiting for training' });
+    // A redelivered label event finds the stamp current: nothing written.
+    before = double.requests.length;
+    expect((await app.deliver('pull_request', pullRequestPayload(repo, pr, 'labeled'))).status).toBe(200);
+    expect(apiCalls(double.requests.slice(before))).toEqual(['GET checks/list-for-ref']);
+    const run = addTrainingRun(repo, sha('7'), await artifact(sha('7'), 'good', CONFIG), {
+      pullRequests: [pr.number],
+    });
+    before = double.requests.length;
+    const payload = workflowRunPayload(repo, { id: run.id, headSha: sha('7'), pullRequests: [pr.number] });
+    expect((await app.deliver('workflow_run', payload)).status).toBe(200);
+    const calls = apiCalls(double.requests.slice(before));
+    expect(calls).not.toContain('GET pulls/get');
+    expect(calls.length).toBeLessThanOrEqual(8);
+    expect(check(sha('7')).summary).toContain('Release if merged: **major**');
+    // The stamp outlives the completion: removing the label is seen by the next report.
+    pr.labels = [];
+    expect((await app.deliver('pull_request', pullRequestPayload(repo, pr, 'unlabeled'))).status).toBe(200);
+    expect(check(sha('7'))).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(parseCheckState(check(sha('7')).text ?? undefined).labels).toEqual([
+      { pr: pr.number, labels: [] },
+    ]);
+    before = double.requests.length;
+    const rerun = addTrainingRun(repo, sha('7'), await artifact(sha('7'), 'good', CONFIG), {
+      pullRequests: [pr.number],
+    });
+    const again = workflowRunPayload(repo, { id: rerun.id, headSha: sha('7'), pullRequests: [pr.number] });
+    expect((await app.deliver('workflow_run', again)).status).toBe(200);
+    expect(apiCalls(double.requests.slice(before))).not.toContain('GET pulls/get');
+    expect(check(sha('7')).summary).toContain('Release if merged: **minor**');
+  });
+
+  it('fetches the pull request when its checks carry no labels stamp, and skips one that moved on', async () => {
+    // No opened event seen: no check, no stamp; the pull request is fetched as before.
+    const pr = openPr(repo, { headSha: sha('8') });
+    pr.labels = ['model:patch'];
+    const run = addTrainingRun(repo, sha('8'), await artifact(sha('8'), 'good', CONFIG), {
+      pullRequests: [pr.number],
+    });
+    let before = double.requests.length;
+    const payload = workflowRunPayload(repo, { id: run.id, headSha: sha('8'), pullRequests: [pr.number] });
+    expect((await app.deliver('workflow_run', payload)).status).toBe(200);
+    expect(apiCalls(double.requests.slice(before))).toContain('GET pulls/get');
+    expect(check(sha('8')).summary).toContain('Release if merged: **patch**');
+    // A payload whose pull request head is another commit (pushed since) is not reported on.
+    const stale = workflowRunPayload(repo, { id: run.id, headSha: sha('8'), pullRequests: [pr.number] });
+    const entry = (stale.workflow_run as { pull_requests: { head: { sha: string } }[] }).pull_requests[0]!;
+    entry.head.sha = sha('9');
+    before = double.requests.length;
+    expect((await app.deliver('workflow_run', stale)).status).toBe(200);
+    expect(app.deliveries.at(-1)!.result.summary).toMatch(/no open pull request/);
+    expect(apiCalls(double.requests.slice(before))).toEqual([]);
   });
 
   it('changes nothing on a redelivery', async () => {

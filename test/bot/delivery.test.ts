@@ -115,7 +115,7 @@ describe('signatures and bodies', () => {
     const star = loadExample('star.created');
     expect((await app.deliver('star', star)).status).toBe(200);
     const pr = openPr(repo, { headSha: sha('c') });
-    expect((await app.deliver('pull_request', pullRequestPayload(repo, pr, 'labeled'))).status).toBe(200);
+    expect((await app.deliver('pull_request', pullRequestPayload(repo, pr, 'assigned'))).status).toBe(200);
     expect(double.requests).toHaveLength(0);
     expect(app.deliveries).toHaveLength(0);
     // a payload that is not GitHub's shape is reported and answered 500 without a GitHub call

@@ -13,8 +13,10 @@ import {
   completeCheckRun,
   conclusionOf,
   configMarker,
+  labelsMarker,
   parseCheckState,
   startCheckRuns,
+  withLabelsStamp,
 } from '../../src/pr/check-runs.js';
 import { sha } from './helpers.js';
 
@@ -174,7 +176,36 @@ describe('check runs', () => {
       commandApprovals: [{ user: 'bob', headSha: HEAD }],
       approver: 'bob',
       config: null,
+      labels: [],
     });
+    // Labels stamps: one per pull request, any label text, the first of a pull request wins.
+    const odd = ['model:major', 'needs --> review', 'ünï <!-- x -->'];
+    const stamped = checkStateText({
+      verdict: 'pass',
+      headSha: HEAD,
+      labels: [
+        { pr: 7, labels: odd },
+        { pr: 8, labels: [] },
+      ],
+    });
+    expect(parseCheckState(stamped).labels).toEqual([
+      { pr: 7, labels: odd },
+      { pr: 8, labels: [] },
+    ]);
+    const moved = withLabelsStamp(stamped, { pr: 7, labels: ['model:patch'] });
+    expect(moved.startsWith(labelsMarker({ pr: 7, labels: ['model:patch'] }))).toBe(true);
+    expect(parseCheckState(moved)).toMatchObject({
+      verdict: 'pass',
+      labels: [
+        { pr: 7, labels: ['model:patch'] },
+        { pr: 8, labels: [] },
+      ],
+    });
+    expect(moved.match(/modelgate:labels:7:/g)).toHaveLength(1);
+    // Unreadable stamps are no stamps; a bad number is refused.
+    expect(parseCheckState('<!-- modelgate:labels:3:bm90IGpzb24 -->').labels).toEqual([]);
+    expect(parseCheckState('<!-- modelgate:labels:3:eyJhIjoxfQ -->').labels).toEqual([]);
+    expect(() => labelsMarker({ pr: 0, labels: [] })).toThrow(/pull request number/);
     // The config stamp is kept for its own head commit only.
     const stamp = { headSha: HEAD, hash: 'c'.repeat(64), rulesChanged: true };
     expect(parseCheckState(checkStateText({ verdict: 'pass', headSha: HEAD, config: stamp })).config).toEqual(
@@ -221,5 +252,21 @@ describe('check runs', () => {
     expect(again.changed).toBe(false);
     expect(forge.checkRuns[0]!.annotations).toHaveLength(1);
     expect(forge.checkRuns).toHaveLength(2);
+  });
+
+  it('stamps the labels on new checks, and again on existing ones only when they changed', async () => {
+    const { forge } = setup();
+    const stamp = { pr: 1, labels: ['model:minor'] };
+    const [created] = await startCheckRuns(forge, HEAD, ['risk'], { labels: stamp });
+    expect(parseCheckState(created!.check.text).labels).toEqual([stamp]);
+    const before = forge.checkRuns[0]!.text;
+    // A reopened pull request with the same labels writes nothing; new labels are written over the old.
+    await startCheckRuns(forge, HEAD, ['risk'], { labels: stamp });
+    expect(forge.checkRuns[0]!.text).toBe(before);
+    const [reopened] = await startCheckRuns(forge, HEAD, ['risk'], { labels: { pr: 1, labels: [] } });
+    expect(reopened!.created).toBe(false);
+    expect(forge.checkRuns).toHaveLength(1);
+    expect(parseCheckState(forge.checkRuns[0]!.text).labels).toEqual([{ pr: 1, labels: [] }]);
+    expect(forge.checkRuns[0]).toMatchObject({ status: 'in_progress', title: 'Waiting for training' });
   });
 });

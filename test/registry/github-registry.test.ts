@@ -1,12 +1,13 @@
 /**
  * GithubRegistry over the in-memory forge with real releases of a trained run: listing (drafts and
  * other tags left out, version.json or the tag and body), materialise round trips byte for byte and
- * reuses its cache, a malicious model.zip is refused, register releases a run.
+ * reuses its cache, a malicious model.zip is refused, register releases a run; a comparison baseline
+ * is one comparison.zip download (four assets for an older release without it), checked entry by entry.
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { zipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { compareRunFolders } from '../../src/diff/load-examples.js';
 import { RegistryError } from '../../src/errors.js';
@@ -179,7 +180,8 @@ describe('GithubRegistry', () => {
     }
     const names = (ids: number[]) =>
       ids.map((id) => memory.releases[0]!.assets.find((a) => a.id === id)!.name).sort();
-    expect(names(downloads)).toEqual(['model.yml', 'model.zip', 'predictions.csv', 'run.json']);
+    // One download: the release's comparison.zip.
+    expect(names(downloads)).toEqual(['comparison.zip']);
     // The comparison reads the same from it as from the whole version folder.
     const full = await new GithubRegistry(memory, { cacheDir: await tempDir() }).materialise('risk', '1.0.0');
     const cmp = (baselineDir: string) =>
@@ -201,10 +203,63 @@ describe('GithubRegistry', () => {
       await readFile(join(runDir, 'model', 'signature.json'), 'utf8'),
     );
     await (await scoped('acme/other')).comparisonBaseline('risk');
-    expect(downloads.length).toBe(count + 4);
+    expect(downloads.length).toBe(count + 1);
     expect(await first.comparisonBaseline('risk', '9.0.0')).toBeNull();
     expect(await first.comparisonBaseline('nothing')).toBeNull();
     await expect(first.comparisonBaseline('risk', '1.x')).rejects.toThrow(/invalid version "1\.x"/);
+  });
+
+  it('falls back to four downloads for a release without comparison.zip, and refuses a bad one', async () => {
+    const repo = await trainedRepo();
+    const memory = new MemoryForge();
+    const runDir = await cloneRun(repo, 'c2');
+    await releaseRun({ forge: memory, runDir, model: 'risk', sha: sha('b') });
+    const release = memory.releases[0]!;
+    const bundle = release.assets.find((a) => a.name === 'comparison.zip')!;
+    const original = memory.assetData.get(bundle.id)!;
+    await memory.deleteReleaseAsset(bundle.id);
+    const { forge, downloads } = counting(memory);
+    const older = await new GithubRegistry(forge, { cacheDir: await tempDir() }).comparisonBaseline('risk');
+    const names = downloads.map((id) => release.assets.find((a) => a.id === id)!.name).sort();
+    expect(names).toEqual(['model.yml', 'model.zip', 'predictions.csv', 'run.json']);
+    expect((await readdir(older!.dir)).sort()).toEqual(['model', 'model.yml', 'predictions.csv', 'run.json']);
+    expect(await readFile(join(older!.dir, 'model', 'signature.json'), 'utf8')).toBe(
+      await readFile(join(runDir, 'model', 'signature.json'), 'utf8'),
+    );
+    // The same files from comparison.zip give the same folder.
+    const current = memory.releases[0]!;
+    const uploaded = await memory.uploadReleaseAsset(current, 'comparison.zip', original, 'application/zip');
+    const viaZip = await new GithubRegistry(memory, { cacheDir: await tempDir() }).comparisonBaseline('risk');
+    for (const f of ['run.json', 'model.yml', 'predictions.csv', 'model/signature.json']) {
+      expect(
+        Buffer.compare(await readFile(join(viaZip!.dir, f)), await readFile(join(older!.dir, f))),
+        f,
+      ).toBe(0);
+    }
+    // A comparison.zip with a file a comparison does not read, or one escaping the folder, is refused.
+    const te = new TextEncoder();
+    const files = unzipSync(original);
+    const refused = async (zip: Uint8Array, message: RegExp) => {
+      const now = memory.releases[0]!;
+      await memory.deleteReleaseAsset(now.assets.find((a) => a.name === 'comparison.zip')!.id);
+      await memory.uploadReleaseAsset(memory.releases[0]!, 'comparison.zip', zip, 'application/zip');
+      const cacheDir = await tempDir();
+      const attempt = new GithubRegistry(memory, { cacheDir }).comparisonBaseline('risk');
+      await expect(attempt).rejects.toThrow(ReleaseError);
+      await expect(attempt).rejects.toThrow(message);
+      expect(await readdir(join(cacheDir, 'risk'))).toEqual([]);
+    };
+    expect(uploaded.name).toBe('comparison.zip');
+    await refused(
+      zipSync({ ...files, 'version.json': te.encode('{"version":"9.9.9"}') }),
+      /risk@v1\.0\.0 comparison\.zip: unexpected entry "version\.json"/,
+    );
+    await refused(
+      zipSync({ ...files, '../../escaped.txt': te.encode('x') }),
+      /risk@v1\.0\.0 comparison\.zip: zip entry/,
+    );
+    const { 'run.json': _run, ...noRun } = files;
+    await refused(zipSync(noRun), /risk@v1\.0\.0 comparison\.zip has no run\.json/);
   });
 
   it('keeps the asset cache under its byte cap, least recently used first, and checks sizes', () => {

@@ -5,12 +5,13 @@
  */
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { RunRecordSchema } from '../../src/config/run-record.js';
 import type { Forge } from '../../src/forge/forge.js';
 import { MemoryForge } from '../../src/forge/memory-forge.js';
 import { ModelVersionSchema } from '../../src/registry/model-version-schema.js';
-import { runModelFolder } from '../../src/release/release-assets.js';
+import { runAssets, runModelFolder } from '../../src/release/release-assets.js';
 import { ReleaseError } from '../../src/release/release-error.js';
 import { releaseRun } from '../../src/release/release-run.js';
 import { zipFolder } from '../../src/release/zip-folder.js';
@@ -22,6 +23,7 @@ const ALL_ASSETS = [
   'model.yml',
   'data.contract.yml',
   'predictions.csv',
+  'comparison.zip',
   'model-card.md',
   'profile.json',
   'version.json',
@@ -156,7 +158,7 @@ describe('releaseRun', () => {
       '[model-card.md](memory://local/repo/releases/download/risk%40v1.0.0/model-card.md)',
     );
     expect(lines).toContain('risk@v1.0.0: publishing');
-    expect(lines.at(-1)).toBe('risk@v1.0.0: released (8 assets)');
+    expect(lines.at(-1)).toBe(`risk@v1.0.0: released (${ALL_ASSETS.length} assets)`);
   });
 
   it('bumps: config default minor, a label, an explicit bump over a label, a signature change', async () => {
@@ -269,8 +271,8 @@ describe('releaseRun', () => {
     expect(lines).toContain('risk@v1.0.0 was taken by another release; trying the next version');
     expect(memory.tags.map((t) => t.name).sort()).toEqual(['risk@v1.0.0', 'risk@v1.1.0']);
     expect(memory.releases.map((r) => [r.tag, r.draft, r.assets.length]).sort()).toEqual([
-      ['risk@v1.0.0', false, 8],
-      ['risk@v1.1.0', false, 8],
+      ['risk@v1.0.0', false, ALL_ASSETS.length],
+      ['risk@v1.1.0', false, ALL_ASSETS.length],
     ]);
     // Each release names its own run.
     for (const out of outs) {
@@ -359,6 +361,48 @@ describe('releaseRun', () => {
       run_id: 'risk-f1',
     });
     expect(release.body).toContain('releases/download/risk%40v1.0.0/model-card.md');
+  });
+
+  it('puts exactly what a comparison reads into comparison.zip, and a re-run adds it to an older release', async () => {
+    const repo = await trainedRepo();
+    const memory = new MemoryForge();
+    const runDir = await cloneRun(repo, 'z1');
+    const first = await releaseRun({ forge: memory, runDir, model: 'risk', sha: sha('9') });
+    const asset = (name: string) => memory.releases[0]!.assets.find((a) => a.name === name);
+    const bytes = memory.assetData.get(asset('comparison.zip')!.id)!;
+    expect(asset('comparison.zip')!.contentType).toBe('application/zip');
+    const files = unzipSync(bytes);
+    // No data contract, model weights, card or profile: only what compareRunFolders reads.
+    expect(Object.keys(files).sort()).toEqual([
+      'model.yml',
+      'model/signature.json',
+      'predictions.csv',
+      'run.json',
+    ]);
+    for (const [name, data] of Object.entries(files)) {
+      expect(Buffer.from(data).equals(await readFile(join(runDir, ...name.split('/')))), name).toBe(true);
+    }
+    // Deterministic: the same run folder gives the same bytes.
+    const run = RunRecordSchema.parse(JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8')));
+    const again = (await runAssets(runDir, run)).find((a) => a.name === 'comparison.zip')!;
+    expect(Buffer.from(again.data).equals(Buffer.from(bytes))).toBe(true);
+    // A release published before the asset existed gets it from a re-run, and nothing else changes.
+    await memory.deleteReleaseAsset(asset('comparison.zip')!.id);
+    const before = memory.releases[0]!.assets.map((a) => a.id);
+    const lines: string[] = [];
+    const rerun = await releaseRun({
+      forge: memory,
+      runDir,
+      model: 'risk',
+      sha: sha('9'),
+      log: (l) => lines.push(l),
+    });
+    expect(rerun).toMatchObject({ version: first.version, created: false, assets: ALL_ASSETS });
+    expect(lines).toContain(`risk@v1.0.0: uploading comparison.zip (${bytes.length} bytes)`);
+    expect(memory.releases[0]!.assets.map((a) => a.id).slice(0, before.length)).toEqual(before);
+    expect(Buffer.from(memory.assetData.get(asset('comparison.zip')!.id)!).equals(Buffer.from(bytes))).toBe(
+      true,
+    );
   });
 
   it('takes over a tag of the model on the same commit that has no release', async () => {
