@@ -10,6 +10,12 @@
  * the job token cannot read team membership (`@org/team` approvers need an App or a token with
  * `read:org`); on pull requests from forks the token is read-only, so grading happens in the
  * `workflow_run` job, as with the App.
+ *
+ * Security: the job token creates check runs as the `github-actions` app, exactly as a pull
+ * request's own workflow (which can change itself to get `checks: write`) would, so Actions mode
+ * cannot tell its `modelgate/<model>` checks from forged ones and trusts any check of the name
+ * (`appId` unset; `APP_ID` is not read). Gate with the App; or run Actions mode with an App
+ * installation token and pass that App's id as `options.appId`.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';

@@ -164,6 +164,8 @@ async function runRoute(
       ...(options.workflows ? { workflows: options.workflows } : {}),
       ...(options.adminToken ? { adminToken: options.adminToken } : {}),
       ...(options.now ? { now: options.now } : {}),
+      // The App's id: only its own check runs are read and updated (unset in Actions mode).
+      ...(options.appId !== undefined ? { appId: options.appId } : {}),
     };
     const branch = record(record(delivery.payload).repository).default_branch;
     if (typeof branch === 'string' && branch) deps.defaultBranch = branch;

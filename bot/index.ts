@@ -12,7 +12,7 @@ import { DEFAULT_ASSET_CACHE_BYTES, ReleaseAssetCache } from '../src/registry/gi
 import { DeliveryError, handleDelivery } from './deliver.js';
 import { EVENT_ACTIONS } from './handlers/index.js';
 import { KeyedLock } from './keyed-lock.js';
-import type { ModelgateAppOptions } from './options.js';
+import { type ModelgateAppOptions, parseAppId } from './options.js';
 
 export type { DeliveryReport, ModelgateAppOptions } from './options.js';
 
@@ -49,9 +49,18 @@ export function createModelgateApp(options: ModelgateAppOptions = {}): Applicati
         : new ReleaseAssetCache(options.assetCacheBytes ?? DEFAULT_ASSET_CACHE_BYTES));
     // Probot's event names are a union of literals; ours come from the route table.
     app.on(EVENT_ACTIONS as Parameters<Probot['on']>[0], async (context: Context) => {
+      // Only this App's check runs are trusted: its id from the options, else Probot's `APP_ID`
+      // (read per delivery: the setup flow writes it after the App started).
+      const appId = options.appId ?? parseAppId(process.env.APP_ID);
       const report = await handleDelivery(
         { id: context.id, name: context.name, payload: context.payload },
-        { octokit: context.octokit, log: appLogOf(context.log), options, lock, assetCache },
+        {
+          octokit: context.octokit,
+          log: appLogOf(context.log),
+          options: appId === undefined ? options : { ...options, appId },
+          lock,
+          assetCache,
+        },
       );
       if (!report) return;
       const { result } = report;

@@ -17,6 +17,7 @@ import {
   appOptionsFromEnv,
   MAX_WEBHOOK_BYTES,
   type ModelgateAppOptions,
+  parseAppId,
 } from './options.js';
 
 export { MAX_WEBHOOK_BYTES } from './options.js';
@@ -27,8 +28,8 @@ import { modelgateProbotOctokit } from './probot-octokit.js';
 export const DEFAULT_WEBHOOK_PATH = '/api/github/webhooks';
 
 /** Options of {@link createModelgateMiddleware}; unset ones come from `env`. */
-export interface ModelgateMiddlewareOptions extends ModelgateAppOptions {
-  /** The App's id (`APP_ID`). */
+export interface ModelgateMiddlewareOptions extends Omit<ModelgateAppOptions, 'appId'> {
+  /** The App's id (`APP_ID`); only check runs of this App are trusted. */
   appId?: number | string;
   /** The App's private key, PEM (`PRIVATE_KEY` or the file at `PRIVATE_KEY_PATH`). */
   privateKey?: string;
@@ -96,8 +97,9 @@ export async function createModelgateMiddleware(
   if (!secret)
     throw new AppOptionsError('the webhook secret is missing: set WEBHOOK_SECRET or options.secret');
   const appId = options.appId ?? env.APP_ID;
-  if (!appId) throw new AppOptionsError('the App id is missing: set APP_ID or options.appId');
-  const fromEnv = { ...appOptionsFromEnv(env), ...dropUndefined(options) };
+  if (appId === undefined || appId === '')
+    throw new AppOptionsError('the App id is missing: set APP_ID or options.appId');
+  const fromEnv = { ...appOptionsFromEnv(env), ...dropUndefined(options), appId: parseAppId(appId) };
   const webhooksPath = options.webhooksPath ?? env.WEBHOOK_PATH ?? DEFAULT_WEBHOOK_PATH;
   const baseUrl = options.baseUrl ?? gheBaseUrl(env) ?? undefined;
   const probot = createProbot({
@@ -134,7 +136,7 @@ export async function createModelgateMiddleware(
   return middleware;
 }
 
-function dropUndefined(options: ModelgateAppOptions): ModelgateAppOptions {
+function dropUndefined(options: Omit<ModelgateAppOptions, 'appId'>): ModelgateAppOptions {
   const out: Record<string, unknown> = {};
   for (const key of [
     'limits',

@@ -73,6 +73,13 @@ export interface ModelgateAppOptions {
   assetCache?: ReleaseAssetCache;
   /** Byte cap of the default `assetCache` (default 128 MiB; 0 turns the cache off). */
   assetCacheBytes?: number;
+  /**
+   * The GitHub App's id: only check runs this App created are read and updated (a check run of the
+   * same name made by a pull request's workflow is ignored). The App and the middleware set it
+   * (`APP_ID`); Actions mode leaves it unset (the job token cannot tell its check runs from a
+   * workflow's) unless given, e.g. when its token is an App installation token of this id.
+   */
+  appId?: number;
 }
 
 /** An invalid App setting (an environment variable with a bad value). */
@@ -80,6 +87,24 @@ export class AppOptionsError extends ModelgateError {
   constructor(message: string) {
     super(message, 2);
   }
+}
+
+/**
+ * A GitHub App id (`APP_ID` or `options.appId`) as a number; undefined when unset. Throws
+ * {@link AppOptionsError} naming the value when it is not a positive integer.
+ */
+export function parseAppId(value: number | string | undefined): number | undefined {
+  if (value === undefined || (typeof value === 'string' && value.trim() === '')) return undefined;
+  const parsed = z.coerce
+    .number()
+    .int()
+    .positive()
+    .safeParse(typeof value === 'string' ? value.trim() : value);
+  if (!parsed.success)
+    throw new AppOptionsError(
+      `APP_ID=${JSON.stringify(String(value))}: expected a positive integer (the App id)`,
+    );
+  return parsed.data;
 }
 
 const PositiveInt = z.coerce.number().int().positive();

@@ -203,6 +203,12 @@ export interface ForgeCheckRun {
   summary: string;
   text?: string;
   externalId?: string;
+  /**
+   * The id of the GitHub App that created the check run (GitHub's `app.id`; a workflow's job token
+   * creates runs as the `github-actions` app), null when unknown. Only the creating app can update
+   * a check run, so the App trusts only the runs with its own id.
+   */
+  appId: number | null;
 }
 
 /** A tag (lightweight or annotated) and the commit it points at. */

@@ -94,6 +94,8 @@ export interface MemoryForgeOptions {
   repo?: string;
   /** Clock for timestamps (default `new Date()`). */
   now?: () => Date;
+  /** The GitHub App id stamped on the check runs created through the forge (default 1). */
+  appId?: number;
 }
 
 function copyRelease(r: ForgeRelease): ForgeRelease {
@@ -109,6 +111,7 @@ function copyCheckRun(r: MemoryCheckRun): ForgeCheckRun {
     conclusion: r.conclusion,
     title: r.title,
     summary: r.summary,
+    appId: r.appId,
   };
   if (r.text !== undefined) out.text = r.text;
   if (r.externalId !== undefined) out.externalId = r.externalId;
@@ -165,6 +168,8 @@ export class MemoryForge implements Forge {
   private readonly login: string;
   private readonly repo: string;
   private readonly now: () => Date;
+  /** The GitHub App id stamped on check runs created through the forge. */
+  readonly appId: number;
   private updatedOrder: number[] = [];
   private ids = { comment: 0, check: 0, release: 0, asset: 0, review: 0, run: 0, artifact: 0 };
 
@@ -173,6 +178,7 @@ export class MemoryForge implements Forge {
     this.login = options.login ?? 'modelgate[bot]';
     this.repo = options.repo ?? 'local/repo';
     this.now = options.now ?? (() => new Date());
+    this.appId = options.appId ?? 1;
   }
 
   private touch(number: number) {
@@ -437,6 +443,18 @@ export class MemoryForge implements Forge {
 
   /** {@inheritDoc Forge.createCheckRun} */
   async createCheckRun(input: NewCheckRun): Promise<ForgeCheckRun> {
+    return this.addCheckRun(input, this.appId);
+  }
+
+  /**
+   * Adds a check run as if another GitHub App had created it (for tests: a workflow's job token
+   * creates runs as `github-actions`, app id 15368 on github.com). Same checks as {@link createCheckRun}.
+   */
+  async addForeignCheckRun(input: NewCheckRun, appId = 15368): Promise<ForgeCheckRun> {
+    return this.addCheckRun(input, appId);
+  }
+
+  private addCheckRun(input: NewCheckRun, appId: number): ForgeCheckRun {
     if (input.status === 'completed' && !input.conclusion)
       throw new ForgeError(`check run "${input.name}": a completed check run needs a conclusion`, 422);
     const run: MemoryCheckRun = {
@@ -447,6 +465,7 @@ export class MemoryForge implements Forge {
       conclusion: input.status === 'completed' ? (input.conclusion ?? null) : null,
       title: input.title,
       summary: input.summary,
+      appId,
       annotations: [...(input.annotations ?? [])],
     };
     if (input.text !== undefined) run.text = input.text;
@@ -460,6 +479,9 @@ export class MemoryForge implements Forge {
   async updateCheckRun(id: number, patch: CheckRunPatch): Promise<ForgeCheckRun> {
     const run = this.checkRuns.find((r) => r.id === id);
     if (!run) throw new ForgeNotFoundError(`check run ${id} does not exist`);
+    // As on GitHub, only the app that created a check run may change it.
+    if (run.appId !== this.appId)
+      throw new ForgeError(`check run ${id} belongs to app ${run.appId}, not to app ${this.appId}`, 403);
     // As on GitHub, giving a conclusion completes the run.
     const status = patch.conclusion !== undefined ? 'completed' : (patch.status ?? run.status);
     const conclusion = patch.conclusion ?? (status === 'completed' ? run.conclusion : null);

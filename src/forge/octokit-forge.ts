@@ -244,6 +244,7 @@ function toCheckRun(data: unknown): ForgeCheckRun {
     conclusion: typeof d.conclusion === 'string' ? (d.conclusion as CheckConclusion) : null,
     title: str(output.title),
     summary: str(output.summary),
+    appId: typeof obj(d.app).id === 'number' ? num(obj(d.app).id) : null,
   };
   if (typeof output.text === 'string') run.text = output.text;
   if (typeof d.external_id === 'string' && d.external_id !== '') run.externalId = d.external_id;

@@ -100,6 +100,13 @@ export interface AppDeps {
   defaultBranch?: string;
   /** Which comment authors are modelgate itself (default: `[bot]` logins). */
   trustedAuthor?: (login: string) => boolean;
+  /**
+   * The GitHub App's id: only check runs of this App are read and updated, so a check run of the
+   * same name made by a pull request's workflow (forged verdict, approval or config markers) is
+   * ignored and the App's own check is started or completed instead. Unset (Actions mode with the
+   * job token, which cannot tell its checks from a workflow's): any check run of the name is trusted.
+   */
+  appId?: number;
 }
 
 /** The full limits of a deps object. */

@@ -5,6 +5,12 @@
  * check run's output text, tied to the head SHA, so later events read them back and a new push
  * (a new SHA, new check runs) resets them.
  *
+ * Trust: a pull request's own workflow can create check runs of the same names (with `checks: write`)
+ * and forge markers in them. So when the App knows its id (`AppDeps.appId`), every lookup here reads
+ * only the check runs that App created ({@link ownCheckRuns}); others are ignored, and the App starts or
+ * completes its own next to them. Without an id (Actions mode with the job token, which cannot tell
+ * its checks from a workflow's) any check run of the name is read.
+ *
  * Conclusions: `pass` -> `success`; `needs-approval` -> `action_required` (title "Needs approval";
  * it blocks a required check like a failure, and shows "Action required" with the details link);
  * an approved `needs-approval` -> `success` (title "Approved by <login>"); `fail`, a failed training
@@ -217,13 +223,32 @@ export function conclusionOf(
     : { conclusion: 'action_required', title: 'Needs approval' };
 }
 
-/** The newest check run of `name` on the commit, or null. */
+/**
+ * The check runs the GitHub App `appId` created, in order; all of them when `appId` is undefined
+ * (a caller that cannot tell its own check runs from others).
+ */
+export function ownCheckRuns(runs: readonly ForgeCheckRun[], appId: number | undefined): ForgeCheckRun[] {
+  return appId === undefined ? [...runs] : runs.filter((r) => r.appId === appId);
+}
+
+/** The check runs on the commit (newest first, optionally only `name`) that the App `appId` created. */
+export async function listOwnCheckRuns(
+  forge: Forge,
+  headSha: string,
+  appId: number | undefined,
+  name?: string,
+): Promise<ForgeCheckRun[]> {
+  return ownCheckRuns(await forge.listCheckRuns(headSha, name), appId);
+}
+
+/** The newest check run of `name` on the commit (of the App `appId` when given), or null. */
 export async function findCheckRun(
   forge: Forge,
   headSha: string,
   name: string,
+  appId?: number,
 ): Promise<ForgeCheckRun | null> {
-  const runs = await forge.listCheckRuns(headSha, name);
+  const runs = await listOwnCheckRuns(forge, headSha, appId, name);
   return runs.find((r) => r.name === name) ?? null;
 }
 
@@ -241,14 +266,16 @@ export async function startCheckRuns(
     stamps?: Readonly<Record<string, ConfigStamp>>;
     /** The pull request's labels, stamped on new checks (and on existing ones whose stamp differs). */
     labels?: LabelsStamp;
+    /** Only check runs of this GitHub App count as existing (others are ignored); unset: any. */
+    appId?: number;
   } = {},
 ): Promise<{ model: string; check: ForgeCheckRun; created: boolean }[]> {
   const out: { model: string; check: ForgeCheckRun; created: boolean }[] = [];
-  const all = models.length > 1 ? await forge.listCheckRuns(headSha) : null;
+  const all = models.length > 1 ? await listOwnCheckRuns(forge, headSha, options.appId) : null;
   for (const model of models) {
     const existing = all
       ? (all.find((r) => r.name === checkName(model)) ?? null)
-      : await findCheckRun(forge, headSha, checkName(model));
+      : await findCheckRun(forge, headSha, checkName(model), options.appId);
     if (existing) {
       const restamped = options.labels ? await restampLabels(forge, existing, options.labels) : null;
       out.push({ model, check: restamped ?? existing, created: false });
@@ -319,7 +346,9 @@ function limit(text: string): string {
  * it completed when none exists. When the newest one already says exactly this (a redelivery), it is
  * left alone, so annotations are not added twice. Summary and text are cut to GitHub's limit.
  * @param known the newest check run of `name` on the commit (null: none) when the caller listed the
- * commit's check runs in this event already; undefined: looked up here
+ * commit's check runs in this event already (of the App `appId` when given); undefined: looked up here
+ * @param appId only a check run of this GitHub App is updated (another app's is ignored and this
+ * App's created); unset: the newest of the name, whoever made it
  */
 export async function completeCheckRun(
   forge: Forge,
@@ -327,11 +356,12 @@ export async function completeCheckRun(
   name: string,
   outcome: CheckOutcome,
   known?: ForgeCheckRun | null,
+  appId?: number,
 ): Promise<{ check: ForgeCheckRun; changed: boolean }> {
   const summary = limit(outcome.summary);
   const text = outcome.text === undefined ? undefined : limit(outcome.text);
   const title = shorten(outcome.title, 1000);
-  const existing = known === undefined ? await findCheckRun(forge, headSha, name) : known;
+  const existing = known === undefined ? await findCheckRun(forge, headSha, name, appId) : known;
   if (
     existing &&
     existing.status === 'completed' &&
@@ -357,12 +387,16 @@ export async function completeCheckRun(
   return { check: await forge.createCheckRun(created), changed: true };
 }
 
-/** Every `modelgate/<model>` check run on the commit (newest per name), the config check excluded. */
+/**
+ * Every `modelgate/<model>` check run on the commit (newest per name), the config check excluded;
+ * only those of the GitHub App `appId` when given.
+ */
 export async function modelCheckRuns(
   forge: Forge,
   headSha: string,
+  appId?: number,
 ): Promise<{ model: string; check: ForgeCheckRun }[]> {
-  const runs = await forge.listCheckRuns(headSha);
+  const runs = await listOwnCheckRuns(forge, headSha, appId);
   const out = new Map<string, ForgeCheckRun>();
   for (const r of runs) {
     if (!r.name.startsWith('modelgate/') || r.name === CONFIG_CHECK_NAME) continue;

@@ -208,6 +208,7 @@ export async function reportModel(ctx: HandlerContext, input: ReportModelInput):
       ...(pr.url ? { detailsUrl: pr.url } : {}),
     },
     input.existing,
+    ctx.deps.appId,
   );
   ctx.actions.push(`check ${checkName(model.name)}: ${conclusion}`);
   return result;
@@ -238,6 +239,7 @@ export async function failModelCheck(
       ...(detailsUrl ? { detailsUrl } : {}),
     },
     existing,
+    ctx.deps.appId,
   );
   ctx.actions.push(`check ${checkName(model)}: failure (${title})`);
 }
@@ -255,14 +257,21 @@ export async function failConfig(
   const summary = `\`.github/modelgate.yml\` is invalid, so no model can be gated on this commit:\n\n\`\`\`\n${result.message
     .replace(/```/g, "'''")
     .slice(0, 20_000)}\n\`\`\``;
-  await completeCheckRun(ctx.deps.forge, headSha, CONFIG_CHECK_NAME, {
-    conclusion: 'failure',
-    title: 'Invalid .github/modelgate.yml',
-    summary,
-    annotations: result.annotations,
-  });
+  await completeCheckRun(
+    ctx.deps.forge,
+    headSha,
+    CONFIG_CHECK_NAME,
+    {
+      conclusion: 'failure',
+      title: 'Invalid .github/modelgate.yml',
+      summary,
+      annotations: result.annotations,
+    },
+    undefined,
+    ctx.deps.appId,
+  );
   ctx.actions.push(`check ${CONFIG_CHECK_NAME}: failure`);
-  for (const { model, check } of await modelCheckRuns(ctx.deps.forge, headSha)) {
+  for (const { model, check } of await modelCheckRuns(ctx.deps.forge, headSha, ctx.deps.appId)) {
     if (check.status === 'completed') continue;
     await failModelCheck(
       ctx,

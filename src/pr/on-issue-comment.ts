@@ -222,7 +222,7 @@ async function approve(ctx: CommandContext, command: Extract<SlashCommand, { nam
     return 'closed';
   }
   const config = await validConfigAt(deps, pr.headSha);
-  const waiting = (await modelCheckRuns(deps.forge, pr.headSha)).filter((c) => {
+  const waiting = (await modelCheckRuns(deps.forge, pr.headSha, deps.appId)).filter((c) => {
     const s = parseCheckState(c.check.text);
     return (
       s.verdict === 'needs-approval' &&

@@ -127,7 +127,7 @@ async function deploy(
 
 async function releaseModel(ctx: HandlerContext, pr: MergedPr, model: RepoModel): Promise<string> {
   const { deps } = ctx;
-  const check = await findCheckRun(deps.forge, pr.headSha, checkName(model.name));
+  const check = await findCheckRun(deps.forge, pr.headSha, checkName(model.name), deps.appId);
   const state = parseCheckState(check?.text);
   if (check?.conclusion !== 'success' || state.headSha !== pr.headSha) {
     const why = !check
@@ -209,7 +209,7 @@ export function onMerged(deps: AppDeps, event: unknown): Promise<HandlerResult> 
     const baseSha = payload.pull_request.base.sha;
     const previous = baseSha && deps.configText === undefined ? await validConfigAt(deps, baseSha) : null;
     const affected = affectedModels(config.config, await deps.forge.listPullRequestFiles(p.number), previous);
-    const gated = new Set((await modelCheckRuns(deps.forge, p.headSha)).map((c) => c.model));
+    const gated = new Set((await modelCheckRuns(deps.forge, p.headSha, deps.appId)).map((c) => c.model));
     const models = config.config.models.filter((m) => gated.has(m.name) || affected.includes(m));
     if (models.length === 0) return ignored(`#${p.number}: no model affected`);
     const pr: MergedPr = {

@@ -27,6 +27,7 @@ import {
   CONFIG_CHECK_NAME,
   type ConfigStamp,
   type LabelsStamp,
+  listOwnCheckRuns,
   restampLabels,
   startCheckRuns,
 } from './check-runs.js';
@@ -51,7 +52,7 @@ async function restamp(
   const stamp = labelsStampOf(pr);
   const seen = new Set<string>();
   let updated = 0;
-  for (const check of await ctx.deps.forge.listCheckRuns(pr.head.sha)) {
+  for (const check of await listOwnCheckRuns(ctx.deps.forge, pr.head.sha, ctx.deps.appId)) {
     if (!check.name.startsWith('modelgate/') || check.name === CONFIG_CHECK_NAME || seen.has(check.name))
       continue;
     seen.add(check.name);
@@ -118,6 +119,7 @@ export function onPullRequest(deps: AppDeps, event: unknown): Promise<HandlerRes
       ...(pr.html_url ? { detailsUrl: pr.html_url } : {}),
       stamps,
       labels: labelsStampOf(pr),
+      ...(deps.appId !== undefined ? { appId: deps.appId } : {}),
     });
     for (const s of started) if (s.created) ctx.actions.push(`check modelgate/${s.model}: in_progress`);
     if (payload.action !== 'opened') await markStale(ctx, pr.number, headSha, models);

@@ -119,7 +119,7 @@ export async function refreshApprovals(
   const config = await validConfigAt(deps, pr.headSha);
   if (!config) return [];
   const out: ApprovalRefresh[] = [];
-  const checks = (await modelCheckRuns(deps.forge, pr.headSha)).filter((c) => {
+  const checks = (await modelCheckRuns(deps.forge, pr.headSha, deps.appId)).filter((c) => {
     const s = parseCheckState(c.check.text);
     return s.verdict === 'needs-approval' && s.headSha === pr.headSha;
   });
@@ -146,13 +146,20 @@ export async function refreshApprovals(
       // Same approver: only the list of approvals that do not count may have changed.
       const summary = withApprovalNotes(check.summary, decision);
       if (summary !== check.summary && check.conclusion) {
-        await completeCheckRun(deps.forge, pr.headSha, check.name, {
-          conclusion: check.conclusion,
-          title: check.title,
-          summary,
-          ...(check.text !== undefined ? { text: check.text } : {}),
-          externalId: name,
-        });
+        await completeCheckRun(
+          deps.forge,
+          pr.headSha,
+          check.name,
+          {
+            conclusion: check.conclusion,
+            title: check.title,
+            summary,
+            ...(check.text !== undefined ? { text: check.text } : {}),
+            externalId: name,
+          },
+          undefined,
+          deps.appId,
+        );
         ctx.actions.push(`check ${check.name}: notes updated`);
       }
       out.push({ model: name, approver, changed: false, decision });
@@ -181,21 +188,28 @@ export async function refreshApprovals(
       const note = approver
         ? `Approved by ${escapeMarkdown(approver)} for this head commit.`
         : 'Needs the approval of a reviewer with write access.';
-      await completeCheckRun(deps.forge, pr.headSha, check.name, {
-        conclusion,
-        title,
-        summary: `${note}\n\n${escapeMarkdown(shorten(check.summary, 2000))}`,
-        text: checkStateText({
-          verdict: 'needs-approval',
-          headSha: pr.headSha,
-          sourceRunId: state.sourceRunId,
-          commandApprovals,
-          approver,
-          config: stamp,
-          labels: [{ pr: pr.number, labels: pr.labels }, ...state.labels.filter((l) => l.pr !== pr.number)],
-        }),
-        externalId: name,
-      });
+      await completeCheckRun(
+        deps.forge,
+        pr.headSha,
+        check.name,
+        {
+          conclusion,
+          title,
+          summary: `${note}\n\n${escapeMarkdown(shorten(check.summary, 2000))}`,
+          text: checkStateText({
+            verdict: 'needs-approval',
+            headSha: pr.headSha,
+            sourceRunId: state.sourceRunId,
+            commandApprovals,
+            approver,
+            config: stamp,
+            labels: [{ pr: pr.number, labels: pr.labels }, ...state.labels.filter((l) => l.pr !== pr.number)],
+          }),
+          externalId: name,
+        },
+        undefined,
+        deps.appId,
+      );
       ctx.actions.push(`check ${check.name}: ${conclusion}`);
     }
     out.push({ model: name, approver, changed: true, decision });

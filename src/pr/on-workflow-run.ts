@@ -32,6 +32,7 @@ import {
   type ConfigStamp,
   checkName,
   completeCheckRun,
+  listOwnCheckRuns,
   modelCheckRuns,
   parseCheckState,
   stampedLabels,
@@ -177,7 +178,7 @@ async function gradePullRequest(
 ): Promise<string> {
   const { deps } = ctx;
   // One listing of the commit's check runs serves the whole event: states, stamps, ids to update.
-  const checks = newestByName(await deps.forge.listCheckRuns(target.headSha));
+  const checks = newestByName(await listOwnCheckRuns(deps.forge, target.headSha, deps.appId));
   const modelChecks = new Map<string, ForgeCheckRun>();
   for (const [name, check] of checks)
     if (name.startsWith('modelgate/') && name !== CONFIG_CHECK_NAME)
@@ -357,14 +358,21 @@ async function gradePullRequest(
 
 /** Completes the model checks still running on the commit as `timed_out`. */
 async function timedOut(ctx: HandlerContext, headSha: string, why: string): Promise<void> {
-  for (const { model, check } of await modelCheckRuns(ctx.deps.forge, headSha)) {
+  for (const { model, check } of await modelCheckRuns(ctx.deps.forge, headSha, ctx.deps.appId)) {
     if (check.status === 'completed') continue;
-    await completeCheckRun(ctx.deps.forge, headSha, check.name, {
-      conclusion: 'timed_out',
-      title: 'Timed out',
-      summary: `modelgate ${escapeMarkdown(why)}. Re-run the training workflow (or redeliver the webhook) to try again.`,
-      externalId: model,
-    });
+    await completeCheckRun(
+      ctx.deps.forge,
+      headSha,
+      check.name,
+      {
+        conclusion: 'timed_out',
+        title: 'Timed out',
+        summary: `modelgate ${escapeMarkdown(why)}. Re-run the training workflow (or redeliver the webhook) to try again.`,
+        externalId: model,
+      },
+      undefined,
+      ctx.deps.appId,
+    );
     ctx.actions.push(`check ${check.name}: timed_out`);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { loadJsonFile, loadYamlFile } from '../config/load.js';
 import { type ModelConfig, ModelConfigSchema } from '../config/model-config.js';
 import { type RunRecord, RunRecordSchema, type SliceReport } from '../config/run-record.js';
@@ -126,7 +126,12 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<Evaluati
   model.dispose();
   const ev = await evaluatePredictionsFile(join(dir, out), spec);
   const fp = await fingerprint(dataPath);
-  return save(dir, run, fp, ev.rows, ev.overall, ev.slices, out);
+  // Recorded like run.json's data paths: relative to the repository root when the file is inside it.
+  const root = findRepoRoot(dir) ?? resolve(options.cwd ?? process.cwd());
+  const inRepo = relative(root, resolve(dataPath));
+  const recordedPath =
+    inRepo.startsWith('..') || isAbsolute(inRepo) ? resolve(dataPath) : inRepo.split(sep).join('/');
+  return save(dir, run, { ...fp, path: recordedPath }, ev.rows, ev.overall, ev.slices, out);
 }
 
 async function save(

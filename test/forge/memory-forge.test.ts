@@ -227,3 +227,25 @@ describe('MemoryForge workflow runs and artifacts', () => {
     await expect(forge.downloadArtifact(99, 100)).rejects.toBeInstanceOf(ForgeNotFoundError);
   });
 });
+
+describe('check runs of another app', () => {
+  it('stamps its app id on its own runs and refuses to update a foreign one', async () => {
+    const forge = new MemoryForge({ appId: 7 });
+    const run = {
+      name: 'modelgate/risk',
+      headSha: 'a'.repeat(40),
+      status: 'in_progress' as const,
+      title: 't',
+      summary: 's',
+    };
+    const own = await forge.createCheckRun(run);
+    const foreign = await forge.addForeignCheckRun(run);
+    expect(own.appId).toBe(7);
+    expect(foreign.appId).toBe(15368);
+    expect((await forge.listCheckRuns(run.headSha)).map((r) => r.appId)).toEqual([15368, 7]);
+    await expect(forge.updateCheckRun(foreign.id, { conclusion: 'success' })).rejects.toMatchObject({
+      status: 403,
+    });
+    expect((await forge.updateCheckRun(own.id, { conclusion: 'success' })).status).toBe('completed');
+  });
+});

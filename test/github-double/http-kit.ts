@@ -71,6 +71,11 @@ export function notFound(): GitHubHttpError {
   return new GitHubHttpError(404, errorBody(404, 'Not Found'));
 }
 
+/** 403 with a plain message (an action the token's identity may not take). */
+export function forbidden(message: string): GitHubHttpError {
+  return new GitHubHttpError(403, errorBody(403, message));
+}
+
 /** 422 with a plain message (`Reference already exists`, `Object does not exist`). */
 export function unprocessable(message: string): GitHubHttpError {
   return new GitHubHttpError(422, errorBody(422, message));

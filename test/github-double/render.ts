@@ -25,7 +25,7 @@ import type {
   TagObjectRecord,
   WorkflowRunRecord,
 } from './state.js';
-import { fakeSha } from './state.js';
+import { fakeSha, GITHUB_ACTIONS_APP_ID } from './state.js';
 
 /** The double's base URLs for one request (they differ between the api.github.com and GHES layouts). */
 export interface DoubleUrls {
@@ -410,6 +410,7 @@ export class Renderer {
   /** The App (`integration`). */
   app(): Json {
     const id = this.state.appId;
+    if (id === GITHUB_ACTIONS_APP_ID) throw new Error('the App id must not be the github-actions app id');
     return {
       id,
       slug: this.state.appSlug,
@@ -424,6 +425,26 @@ export class Renderer {
       updated_at: '2024-01-01T00:00:00Z',
       permissions: appPermissions(),
       events: ['pull_request', 'pull_request_review', 'workflow_run', 'issue_comment', 'check_run'],
+    };
+  }
+
+  /** The `github-actions` app (creator of check runs made with a workflow's job token). */
+  actionsApp(): Json {
+    const id = GITHUB_ACTIONS_APP_ID;
+    return {
+      id,
+      slug: 'github-actions',
+      node_id: nodeId('A', id),
+      client_id: `Iv1.${fakeSha(`app ${id}`).slice(0, 16)}`,
+      owner: this.user(this.state.account('github', 'Organization').login),
+      name: 'GitHub Actions',
+      description: 'Automate your workflow from idea to production',
+      external_url: 'https://help.github.com/en/actions',
+      html_url: `${this.urls.web}/apps/github-actions`,
+      created_at: '2018-07-30T09:30:17Z',
+      updated_at: '2024-04-10T20:33:16Z',
+      permissions: appPermissions(),
+      events: ['check_run', 'pull_request', 'push', 'workflow_dispatch'],
     };
   }
 
@@ -452,7 +473,7 @@ export class Renderer {
       },
       name: run.name,
       check_suite: { id: suiteId },
-      app: this.app(),
+      app: run.appId === this.state.appId ? this.app() : this.actionsApp(),
       pull_requests: repo.pulls
         .filter((p) => p.state === 'open' && p.headSha === run.headSha && p.headRepo === repo.fullName)
         .map((p) => this.pullMinimal(repo, p)),

@@ -1,9 +1,11 @@
 /**
- * Check runs on the GitHub test double: create (on a known commit), update (a conclusion completes the
- * run, annotations append), get, and list for a ref (latest per name by default, newest first).
+ * Check runs on the GitHub test double: create (on a known commit; the run belongs to the app the
+ * token acts for), update (only by that app, else 403; a conclusion completes the run, annotations
+ * append), get, and list for a ref (latest per name by default, newest first).
  */
 import {
   bodyString,
+  forbidden,
   intParam,
   notFound,
   type RouteContext,
@@ -64,7 +66,7 @@ const create: RouteHandler = (ctx) => {
     detailsUrl: null,
     startedAt: ctx.state.now(),
     completedAt: null,
-    appId: ctx.state.appId,
+    appId: ctx.state.appIdOf(ctx.actor),
   };
   applyFields(ctx, run);
   repo.checkRuns.push(run);
@@ -81,6 +83,8 @@ function runOf(ctx: RouteContext) {
 
 const update: RouteHandler = (ctx) => {
   const { repo, run } = runOf(ctx);
+  if (run.appId !== ctx.state.appIdOf(ctx.actor))
+    throw forbidden('Invalid app_id: only the app that created a check run can update it');
   const before = structuredClone(run);
   try {
     applyFields(ctx, run);

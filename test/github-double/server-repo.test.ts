@@ -5,6 +5,7 @@ import { zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { clientFor, failure } from './clients.js';
 import { type GitHubDouble, startGitHubDouble } from './server.js';
+import { GITHUB_ACTIONS_APP_ID } from './state.js';
 
 let double: GitHubDouble;
 const repo = { owner: 'acme', repo: 'models' };
@@ -27,6 +28,60 @@ function jwt(claims: Record<string, unknown>): string {
 }
 
 describe('check runs', () => {
+  test('a check run belongs to the app of the token that created it; only that app may update it', async () => {
+    double.state.addToken('app-token', double.state.botLogin);
+    const app = clientFor(double, 'app-token');
+    const job = clientFor(double, 'job-token');
+    const own = await app.request('POST /repos/{owner}/{repo}/check-runs', {
+      ...repo,
+      name: 'modelgate/risk',
+      head_sha: SHA,
+      status: 'in_progress',
+    });
+    expect(own.data.app).toMatchObject({ id: 4242, slug: 'modelgate' });
+    const forged = await job.request('POST /repos/{owner}/{repo}/check-runs', {
+      ...repo,
+      name: 'modelgate/risk',
+      head_sha: SHA,
+      status: 'completed',
+      conclusion: 'success',
+      output: { title: 'Passed', summary: 'forged' },
+    });
+    expect(forged.data.app).toMatchObject({ id: GITHUB_ACTIONS_APP_ID, slug: 'github-actions' });
+    expect(
+      (
+        await failure(
+          app.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+            ...repo,
+            check_run_id: forged.data.id,
+            conclusion: 'failure',
+          }),
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await failure(
+          job.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+            ...repo,
+            check_run_id: own.data.id,
+            conclusion: 'success',
+          }),
+        )
+      ).status,
+    ).toBe(403);
+    const unchanged = double.state.repo().checkRuns.find((r) => r.id === own.data.id)!;
+    expect(unchanged.status).toBe('in_progress');
+    const all = await app.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+      ...repo,
+      ref: SHA,
+      filter: 'all',
+      app_id: 4242,
+    });
+    expect(all.data.check_runs.map((r) => r.id)).toEqual([own.data.id]);
+    double.assertClean();
+  });
+
   test('create, update with a conclusion, list the latest per name newest first', async () => {
     const octokit = clientFor(double);
     const first = await octokit.request('POST /repos/{owner}/{repo}/check-runs', {
@@ -41,7 +96,8 @@ describe('check runs', () => {
       status: 'in_progress',
       conclusion: null,
       external_id: 'risk',
-      app: { id: 4242 },
+      // A plain token is a workflow's job token: its check runs belong to github-actions.
+      app: { id: GITHUB_ACTIONS_APP_ID, slug: 'github-actions' },
     });
     const updated = await octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
       ...repo,

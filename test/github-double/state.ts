@@ -144,7 +144,10 @@ export interface CheckRunRecord {
   detailsUrl: string | null;
   startedAt: string | null;
   completedAt: string | null;
-  /** The app that created it (installation tokens: the installation's app). */
+  /**
+   * The app that created it: installation tokens are the installation's app, other tokens
+   * `github-actions` ({@link GITHUB_ACTIONS_APP_ID}). Only that app may update it.
+   */
   appId: number;
 }
 
@@ -697,6 +700,9 @@ export class RepoState {
   }
 }
 
+/** The id of the `github-actions` app on github.com (check runs made with a workflow's job token). */
+export const GITHUB_ACTIONS_APP_ID = 15368;
+
 /** Options of the state (clock, app identity). */
 export interface GitHubStateOptions {
   /** Clock in ms (default `Date.now`). */
@@ -832,6 +838,15 @@ export class GitHubState {
   addToken(token: string, login: string): void {
     this.account(login);
     this.tokenOwners.set(token, login);
+  }
+
+  /**
+   * The app a login acts for when it creates a check run: the App's bot is the App
+   * ({@link appId}); anything else (a workflow's `GITHUB_TOKEN`) is `github-actions`
+   * ({@link GITHUB_ACTIONS_APP_ID}).
+   */
+  appIdOf(actor: string): number {
+    return actor.toLowerCase() === this.botLogin.toLowerCase() ? this.appId : GITHUB_ACTIONS_APP_ID;
   }
 
   /** The login a token acts as. */

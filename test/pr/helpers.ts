@@ -112,10 +112,17 @@ export async function runArtifact(options: { sha: string; quality: 'good' | 'bad
   return { dir, zip: await zipFolder(dir) };
 }
 
-/** A world: a memory forge with the config at `headSha`, a local registry holding risk@v1.0.0 (good). */
-export async function world(options: { config?: string; baseline?: boolean } = {}) {
+/**
+ * A world: a memory forge with the config at `headSha`, a local registry holding risk@v1.0.0 (good).
+ * `appId`: the app the forge's own check runs belong to (default the forge's, 1).
+ */
+export async function world(options: { config?: string; baseline?: boolean; appId?: number } = {}) {
   const root = await tempDir();
-  const forge = new MemoryForge({ repo: 'acme/models', now: () => new Date('2026-03-01T00:00:00Z') });
+  const forge = new MemoryForge({
+    repo: 'acme/models',
+    now: () => new Date('2026-03-01T00:00:00Z'),
+    ...(options.appId !== undefined ? { appId: options.appId } : {}),
+  });
   const registry = new LocalRegistry(join(root, 'registry'), () => new Date('2026-02-01T00:00:00Z'));
   if (options.baseline !== false) {
     const base = await writeRunFolder(join(root, 'baseline'), {

@@ -120,6 +120,10 @@ describe('tfjs mode through the CLI', () => {
     expectClose(evaluation.metrics, record.metrics.overall);
     expect(evaluation.slices.map((s) => s.column)).toEqual(['gender']);
     expect(existsSync(join(dir, 'evaluation.json'))).toBe(true);
+    // The evaluated data is recorded like run.json's: relative to the repository root.
+    const evaluationJson = JSON.parse(readFileSync(join(dir, 'evaluation.json'), 'utf8'));
+    expect(evaluationJson.data.path).toBe(record.data.eval?.path);
+    expect(evaluationJson.data.path).not.toMatch(/^\//);
 
     // register + versions
     const reg = await cli(['register', '--run', 'runs/r1', '--registry', 'reg'], root);
