@@ -12,6 +12,9 @@
  * - `GET /v1/models/<name>/metadata` -> `{"model_spec": {name, version}, "metadata": {"signature": ...}}`.
  * - `GET /healthz` (alive), `GET /readyz` (200 when a model is AVAILABLE, else 503), `GET /metrics`.
  * - `/admin/*` only with an admin token (see `http-admin.ts`).
+ * - KServe v2 / Open Inference Protocol: `GET /v2`, `GET /v2/health/live|ready`,
+ *   `GET /v2/models/<name>[/versions/<v>][/ready]` and `POST .../infer` (see `kserve-v2.ts`),
+ *   scored through the same path as `:predict` (validation, canary routing, batching, metrics, log).
  *
  * Every error is `{"error": "<message>"}`: 400 bad JSON or bad rows (naming the row and field), 401,
  * 404 unknown model or route, 405 wrong method, 413 body or instances over the limit, 415 not JSON,
@@ -20,6 +23,7 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { modelgateVersion } from '../runs/environment.js';
 import { MicroBatcher } from './batcher.js';
 import { createAdminHandler } from './http-admin.js';
 import {
@@ -33,11 +37,31 @@ import {
   sendText,
 } from './http-body.js';
 import { HttpError } from './http-errors.js';
-import type { RequestLogEntry, ServerOptions, ServerTimeouts, ServingManager } from './http-types.js';
+import type {
+  RequestLogEntry,
+  RowOutput,
+  ServerOptions,
+  ServerTimeouts,
+  ServingManager,
+} from './http-types.js';
+import {
+  inferResponse,
+  inferRows,
+  modelMetadata,
+  normalisePathVersion,
+  parseInferRequest,
+  parseV2Route,
+  pinKey,
+} from './kserve-v2.js';
 import { type ErrorKind, type RequestLabels, ServerMetrics, UNKNOWN_MODEL } from './metrics.js';
-import type { Lease, ModelStatus } from './types.js';
+import type { Lease, ModelStatus, Role, ServedModel } from './types.js';
 import { checkRowsAgainstContract } from './validate-contract.js';
-import { DEFAULT_MAX_INSTANCES, parsePredictRequest, validateInstances } from './validate-request.js';
+import {
+  DEFAULT_MAX_INSTANCES,
+  type PredictRequestShape,
+  parsePredictRequest,
+  validateInstances,
+} from './validate-request.js';
 
 /** Default timeouts. */
 export const DEFAULT_TIMEOUTS: ServerTimeouts = {
@@ -127,6 +151,33 @@ function modelRoute(rest: string): ModelRoute {
   return { kind, name };
 }
 
+/** How one protocol reads a scoring request and writes its answer (the rest is shared). */
+interface ScoringProtocol<P> {
+  /** The route's verb, for messages: `:predict` or `/infer`. */
+  verb: string;
+  /** The version the path pins (`X.Y.Z`); absent: canary routing chooses. */
+  version?: string;
+  /** Checks the body before a version is chosen. */
+  parse(body: unknown): P;
+  /** The candidate rows (validated against the signature next). */
+  rows(model: ServedModel, parsed: P): PredictRequestShape;
+  /** The response body. */
+  respond(model: ServedModel, parsed: P, outputs: RowOutput[]): unknown;
+}
+
+/** The versions a status serves: the available stable one, then the canary. */
+function servedVersions(status: ModelStatus): string[] {
+  const versions: string[] = [];
+  if (status.stable?.state === 'AVAILABLE') versions.push(status.stable.version);
+  if (status.canary && !versions.includes(status.canary.version)) versions.push(status.canary.version);
+  return versions;
+}
+
+/** The slot serving a version (the stable slot when both do). */
+function servedRole(status: ModelStatus, version: string): Role {
+  return status.stable?.state === 'AVAILABLE' && status.stable.version === version ? 'stable' : 'canary';
+}
+
 const header = (req: http.IncomingMessage, name: string): string | undefined => {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -170,7 +221,17 @@ export function createServer(options: ServerOptions): ModelServer {
     }
   }
 
-  async function predict(req: http.IncomingMessage, res: http.ServerResponse, name: string): Promise<void> {
+  /**
+   * The one scoring path of both protocols: read and check the body, choose the version (canary
+   * routing, or the pinned version), validate the rows against the signature and the data
+   * contract, score them through the micro-batcher, answer, count the metrics, log the request.
+   */
+  async function score<P>(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    name: string,
+    protocol: ScoringProtocol<P>,
+  ): Promise<void> {
     const arrived = performance.now();
     const ts = new Date().toISOString();
     const requestId = header(req, 'x-request-id')?.slice(0, 200) || randomUUID();
@@ -182,13 +243,18 @@ export function createServer(options: ServerOptions): ModelServer {
     let kind: ErrorKind | undefined;
     try {
       if (req.method !== 'POST') {
-        throw new HttpError(405, `${req.method} not allowed on :predict; use POST`, { allow: 'POST' });
+        throw new HttpError(405, `${req.method} not allowed on ${protocol.verb}; use POST`, {
+          allow: 'POST',
+        });
       }
       if (!known) throw new HttpError(404, `model ${JSON.stringify(name)} not found`);
       checkJsonContentType(req);
-      const shape = parsePredictRequest(parseJson(await readBody(req, maxBodyBytes)), { maxInstances });
+      const parsed = protocol.parse(parseJson(await readBody(req, maxBodyBytes)));
       const key = header(req, 'x-request-key') || header(req, 'x-request-id') || undefined;
-      lease = manager.acquire(name, key);
+      lease =
+        protocol.version === undefined
+          ? manager.acquire(name, key)
+          : acquireVersion(name, v2Version(name, protocol.version), key);
       if (!lease) {
         if (manager.status(name) === null)
           throw new HttpError(404, `model ${JSON.stringify(name)} not found`);
@@ -201,7 +267,7 @@ export function createServer(options: ServerOptions): ModelServer {
       labels.role = lease.role;
       headers['x-modelgate-version'] = model.version;
       headers['x-modelgate-role'] = lease.role;
-      const rows = validateInstances(model.signature, shape);
+      const rows = validateInstances(model.signature, protocol.rows(model, parsed));
       if (model.contract) checkRowsAgainstContract(rows, model.contract);
       let outputs: RequestLogEntry['outputs'];
       try {
@@ -214,7 +280,7 @@ export function createServer(options: ServerOptions): ModelServer {
         );
       }
       if (draining) res.shouldKeepAlive = false;
-      sendJson(res, 200, shape.format === 'row' ? { predictions: outputs } : { outputs }, headers);
+      sendJson(res, 200, protocol.respond(model, parsed, outputs), headers);
       const done = performance.now();
       release(lease, true, done - leaseStart);
       lease = null;
@@ -240,7 +306,7 @@ export function createServer(options: ServerOptions): ModelServer {
         caught instanceof HttpError ? caught : new HttpError(500, 'internal error while serving the request');
       if (!(caught instanceof HttpError)) {
         kind = 'internal';
-        onError(caught, `predict ${name}`);
+        onError(caught, `${protocol.verb === ':predict' ? 'predict' : 'infer'} ${name}`);
       }
       if (err.status === 413) refuseBody(req);
       if (draining) res.shouldKeepAlive = false;
@@ -250,6 +316,118 @@ export function createServer(options: ServerOptions): ModelServer {
       if (lease) release(lease, err.status < 500, done - leaseStart);
       metrics.request(labels, err.status, (done - arrived) / 1000, kind);
     }
+  }
+
+  /** TensorFlow Serving's `:predict`. */
+  function predict(req: http.IncomingMessage, res: http.ServerResponse, name: string): Promise<void> {
+    return score(req, res, name, {
+      verb: ':predict',
+      parse: (body) => parsePredictRequest(body, { maxInstances }),
+      rows: (_model, shape) => shape,
+      respond: (_model, shape, outputs) => (shape.format === 'row' ? { predictions: outputs } : { outputs }),
+    });
+  }
+
+  /**
+   * A lease on one served version (the stable or the canary slot): the request is routed with a
+   * key that lands on that slot. Throws 404 when the version is not served, 503 when routing
+   * cannot reach it (the stable slot under a weight-100 canary) or it changed meanwhile.
+   */
+  function acquireVersion(name: string, version: string, key: string | undefined): Lease | null {
+    const status = manager.status(name);
+    if (!status) return null;
+    const role = servedRole(status, version);
+    let routeKey = key;
+    if (status.canary) {
+      const pinned = pinKey(role, status.canary.weight);
+      if (pinned === null) {
+        throw new HttpError(
+          503,
+          `version ${version} of model ${JSON.stringify(name)} takes no traffic now (canary weight ${status.canary.weight})`,
+        );
+      }
+      routeKey = pinned;
+    }
+    const lease = manager.acquire(name, routeKey);
+    if (lease && lease.model.version !== version) {
+      release(lease, true, 0);
+      throw new HttpError(
+        503,
+        `version ${version} of model ${JSON.stringify(name)} could not be routed to (it is changing); retry`,
+      );
+    }
+    return lease;
+  }
+
+  /** Answers a KServe v2 / Open Inference Protocol route (see `kserve-v2.ts`). */
+  async function v2Route(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
+    const r = parseV2Route(path);
+    const method = req.method ?? 'GET';
+    if (r.kind !== 'infer' && method !== 'GET' && method !== 'HEAD') {
+      throw new HttpError(405, `${method} not allowed on ${path}; use GET`, { allow: 'GET, HEAD' });
+    }
+    switch (r.kind) {
+      case 'server-metadata':
+        return sendJson(res, 200, { name: 'modelgate', version: modelgateVersion(), extensions: [] });
+      case 'live':
+        return sendJson(res, 200, { live: true });
+      case 'ready': {
+        const ready = !draining && manager.ready();
+        return sendJson(res, ready ? 200 : 503, { ready });
+      }
+    }
+    const { name } = r;
+    if (r.kind === 'infer') {
+      return score(req, res, name, {
+        verb: '/infer',
+        ...(r.version === undefined ? {} : { version: r.version }),
+        parse: (body) => parseInferRequest(body, maxInstances),
+        rows: (model, request) => inferRows(model.signature, request),
+        respond: (model, request, outputs) =>
+          inferResponse(model.signature, outputs, {
+            name,
+            version: model.version,
+            ...(request.id === undefined ? {} : { id: request.id }),
+            ...(request.outputs === undefined ? {} : { requested: request.outputs }),
+          }),
+      });
+    }
+    const status = manager.status(name);
+    if (!status) throw new HttpError(404, `model ${JSON.stringify(name)} not found`);
+    const version = r.version === undefined ? undefined : v2Version(name, r.version);
+    const served = servedVersions(status);
+    if (r.kind === 'model-ready') {
+      const ready = !draining && (version === undefined ? served.length > 0 : served.includes(version));
+      return sendJson(res, ready ? 200 : 503, { name, ...(version === undefined ? {} : { version }), ready });
+    }
+    let model: ServedModel | null = null;
+    if (version === undefined || version === status.stable?.version) model = manager.peek?.(name) ?? null;
+    if (!model || (version !== undefined && model.version !== version)) {
+      // Borrow a lease for the signature; it reports a success with no latency.
+      const lease =
+        version === undefined
+          ? manager.acquire(name, 'modelgate-metadata')
+          : acquireVersion(name, version, undefined);
+      if (!lease) throw new HttpError(503, `model ${JSON.stringify(name)} has no version available`);
+      model = lease.model;
+      release(lease, true, 0);
+    }
+    return sendJson(res, 200, modelMetadata(name, served, model.signature));
+  }
+
+  /** The `X.Y.Z` of a path version the model serves; 404 otherwise. */
+  function v2Version(name: string, text: string): string {
+    const status = manager.status(name);
+    if (!status) throw new HttpError(404, `model ${JSON.stringify(name)} not found`);
+    const version = normalisePathVersion(text);
+    const served = servedVersions(status);
+    if (version === null || !served.includes(version)) {
+      throw new HttpError(
+        404,
+        `model ${JSON.stringify(name)} has no version ${JSON.stringify(text)} (serving: ${served.join(', ') || 'none'})`,
+      );
+    }
+    return version;
   }
 
   function modelStatusRoute(res: http.ServerResponse, name: string): void {
@@ -285,6 +463,7 @@ export function createServer(options: ServerOptions): ModelServer {
       if (!isGet)
         throw new HttpError(405, `${method} not allowed on ${path}; use GET`, { allow: 'GET, HEAD' });
     };
+    if (path === '/v2' || path.startsWith('/v2/')) return v2Route(req, res, path);
     if (path.startsWith('/v1/models/')) {
       const r = modelRoute(path.slice('/v1/models/'.length));
       if (r.kind === 'predict') return predict(req, res, r.name);
