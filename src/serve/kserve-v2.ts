@@ -22,10 +22,8 @@ import type { Row } from '../data/types.js';
 import { describeValue } from '../errors.js';
 import { formatSemver, parseSemver } from '../registry/semver.js';
 import type { ModelSignature } from '../train/saved-model.js';
-import { keyBucket } from './canary-routing.js';
 import { HttpError } from './http-errors.js';
 import type { RowOutput } from './http-types.js';
-import type { Role } from './types.js';
 import type { PredictRequestShape } from './validate-request.js';
 
 /** The tensor datatypes of the protocol that requests may use (the binary extension's are not). */
@@ -461,29 +459,4 @@ export function inferResponse(
   const response: V2InferResponse = { model_name: meta.name, model_version: meta.version, outputs: tensors };
   if (meta.id !== undefined) response.id = meta.id;
   return response;
-}
-
-const pinKeys = new Map<string, string | null>();
-
-/**
- * A routing key that sends a request to `role` under a canary of `weight` percent (see
- * `canary-routing.ts`: keys are routed by their hash), so that a version-pinned request reaches
- * the slot serving that version; null when no key can (the stable slot under weight 100, the
- * canary under weight 0). Keys are found by search once per role and weight, then cached.
- */
-export function pinKey(role: Role, weight: number): string | null {
-  if (!(weight > 0)) return role === 'stable' ? 'modelgate-pin' : null;
-  if (weight >= 100) return role === 'canary' ? 'modelgate-pin' : null;
-  const cacheKey = `${role}:${weight}`;
-  const cached = pinKeys.get(cacheKey);
-  if (cached !== undefined) return cached;
-  let found: string | null = null;
-  for (let i = 0; i < 1_000_000 && found === null; i++) {
-    const key = `modelgate-pin-${i}`;
-    const canary = keyBucket(key) < weight;
-    if (canary === (role === 'canary')) found = key;
-  }
-  if (pinKeys.size > 1000) pinKeys.clear();
-  pinKeys.set(cacheKey, found);
-  return found;
 }

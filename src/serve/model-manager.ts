@@ -37,8 +37,12 @@ import type { Lease, ModelLoader, ModelStatus, Role, RollbackPolicy, ServedModel
 export interface ModelManagerLike {
   /** Names of the models known (serving, or loading their first version), sorted. */
   names(): string[];
-  /** A model for one request; null when the model is unknown or nothing is deployed. */
-  acquire(name: string, key?: string): Lease | null;
+  /**
+   * A model for one request; null when the model is unknown or nothing is deployed. `options.role`
+   * pins the request to the stable or the canary slot (a version-pinned request) instead of routing
+   * it; pinning the canary when there is none gives null.
+   */
+  acquire(name: string, key?: string, options?: { role?: Role }): Lease | null;
   /** The model's status; null when unknown. */
   status(name: string): ModelStatus | null;
   /** Whether at least one model is AVAILABLE. */
@@ -276,14 +280,16 @@ export class ModelManager implements ModelManagerLike {
 
   /**
    * A model for one request: the canary for `weight`% of requests (by the hash of `key` when given,
-   * else at random), the stable version otherwise. The caller must call `release` exactly once
+   * else at random), the stable version otherwise; `options.role` pins the slot instead (a
+   * version-pinned request, which still counts towards the canary's health). The caller must call `release` exactly once
    * (later calls are ignored); the model stays usable until then, whatever deploys happen.
    */
-  acquire(name: string, key?: string): Lease | null {
+  acquire(name: string, key?: string, options: { role?: Role } = {}): Lease | null {
     const e = this.models.get(name);
     if (!e?.stable) return null;
     const canary = e.canary;
-    const role: Role = canary ? routeRequest(canary.weight, key, this.random) : 'stable';
+    if (options.role === 'canary' && !canary) return null;
+    const role: Role = options.role ?? (canary ? routeRequest(canary.weight, key, this.random) : 'stable');
     const slot = role === 'canary' && canary ? canary.slot : e.stable;
     slot.inflight++;
     let released = false;

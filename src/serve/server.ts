@@ -51,7 +51,6 @@ import {
   normalisePathVersion,
   parseInferRequest,
   parseV2Route,
-  pinKey,
 } from './kserve-v2.js';
 import { type ErrorKind, type RequestLabels, ServerMetrics, UNKNOWN_MODEL } from './metrics.js';
 import type { Lease, ModelStatus, Role, ServedModel } from './types.js';
@@ -329,26 +328,15 @@ export function createServer(options: ServerOptions): ModelServer {
   }
 
   /**
-   * A lease on one served version (the stable or the canary slot): the request is routed with a
-   * key that lands on that slot. Throws 404 when the version is not served, 503 when routing
-   * cannot reach it (the stable slot under a weight-100 canary) or it changed meanwhile.
+   * A lease on one served version: the stable or the canary slot, pinned (not routed). Null when
+   * the model is unknown; 404 (from `servedRole`) when the version is not served; 503 when the
+   * version changed between the status read and the lease (a deploy in between): retry.
    */
   function acquireVersion(name: string, version: string, key: string | undefined): Lease | null {
     const status = manager.status(name);
     if (!status) return null;
     const role = servedRole(status, version);
-    let routeKey = key;
-    if (status.canary) {
-      const pinned = pinKey(role, status.canary.weight);
-      if (pinned === null) {
-        throw new HttpError(
-          503,
-          `version ${version} of model ${JSON.stringify(name)} takes no traffic now (canary weight ${status.canary.weight})`,
-        );
-      }
-      routeKey = pinned;
-    }
-    const lease = manager.acquire(name, routeKey);
+    const lease = manager.acquire(name, key, { role });
     if (lease && lease.model.version !== version) {
       release(lease, true, 0);
       throw new HttpError(

@@ -163,13 +163,17 @@ export class FakeManager implements ServingManager {
   }
 
   /** Canary when the key is `canary*` (or, without a key, when the weight is 100). */
-  acquire(name: string, key?: string): Lease | null {
+  acquire(name: string, key?: string, options: { role?: Role } = {}): Lease | null {
     this.keys.push(key);
     const stable = this.stable.get(name);
     if (!stable) return null;
     const canary = this.canary.get(name);
-    const useCanary = canary !== undefined && (key?.startsWith('canary') || canary.weight === 100);
-    const model = useCanary ? canary.model : stable;
+    if (options.role === 'canary' && !canary) return null;
+    const useCanary =
+      options.role !== undefined
+        ? options.role === 'canary'
+        : canary !== undefined && (key?.startsWith('canary') || canary.weight === 100);
+    const model = useCanary ? canary!.model : stable;
     const role: Role = useCanary ? 'canary' : 'stable';
     return {
       model,

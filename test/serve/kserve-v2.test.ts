@@ -393,6 +393,24 @@ describe('KServe v2 with the real model manager: version pinning under a canary'
     expect(offline(binary, rows)).not.toEqual(offline(binary2, rows));
   });
 
+  it('pins the stable version even while the canary takes all the traffic', async () => {
+    await manager.setCanary('risk', '1.1.0', 100);
+    try {
+      const rows = requestRows(4, 9);
+      const body = { inputs: tensors(rows, RISK_NUMERIC) };
+      const unpinned = await post(`${server.url}/v2/models/risk/infer`, body);
+      expect(unpinned.json['model_version']).toBe('1.1.0');
+      const pinned = await post(`${server.url}/v2/models/risk/versions/1.0.0/infer`, body);
+      expect(pinned.status).toBe(200);
+      expect(pinned.headers.get('x-modelgate-role')).toBe('stable');
+      expect(pinned.json['model_version']).toBe('1.0.0');
+      const unknown = await post(`${server.url}/v2/models/risk/versions/9.9.9/infer`, body);
+      expect(unknown.status).toBe(404);
+    } finally {
+      await manager.setCanary('risk', '1.1.0', 30);
+    }
+  });
+
   it('unpinned requests are routed stickily by x-request-key like v1', async () => {
     const rows = requestRows(2, 5);
     for (const key of ['alice', 'bob', 'carol', 'dave']) {
