@@ -16,6 +16,7 @@ import {
   ownCheckRuns,
   parseCheckState,
 } from '../../src/pr/check-runs.js';
+import { onMerged } from '../../src/pr/on-merged.js';
 import { onPullRequest } from '../../src/pr/on-pull-request.js';
 import { onWorkflowRunCompleted } from '../../src/pr/on-workflow-run.js';
 import { CONFIG, openPullRequest, prEvent, runArtifact, sha, workflowRunEvent, world } from './helpers.js';
@@ -146,5 +147,40 @@ describe('check runs of another app', () => {
     expect(done.error).toBeUndefined();
     const newest = w.forge.checkRuns.filter((c) => c.name === 'modelgate/risk').at(-1)!;
     expect(newest.conclusion).toBe('success');
+  });
+
+  it("cannot release a merge: only the App's own green check counts", async () => {
+    const w = await world();
+    let released = 0;
+    const deps = {
+      ...w.deps,
+      appId: w.forge.appId,
+      release: async () => {
+        released++;
+        throw new Error('must not be called');
+      },
+    };
+    const head = sha('f');
+    const pr = openPullRequest(w, { headSha: head });
+    await onPullRequest(deps, await prEvent(w.forge, pr.number, 'opened'));
+    const { zip } = await runArtifact({ sha: head, quality: 'bad' });
+    const runId = w.forge.addWorkflowRun(head, 'modelgate-pr');
+    w.forge.addArtifact(runId, 'modelgate-run-risk', zip);
+    await onWorkflowRunCompleted(deps, workflowRunEvent(runId, head, 'success', { prs: [pr.number] }));
+    // Unapproved, the App's check needs approval; a workflow forges a green one next to it.
+    await w.forge.addForeignCheckRun(forged(head));
+    const merge = sha('9');
+    Object.assign(w.forge.pullRequests.find((p) => p.number === pr.number)!, {
+      state: 'closed',
+      merged: true,
+      mergeCommitSha: merge,
+    });
+    w.forge.setFile('.github/modelgate.yml', merge, w.config);
+    const r = await onMerged(deps, await prEvent(w.forge, pr.number, 'closed'));
+    expect(r.error).toBeUndefined();
+    expect(released).toBe(0);
+    expect(w.forge.deployments).toEqual([]);
+    const record = w.forge.comments.find((c) => c.body.includes('<!-- modelgate:released:risk -->'))!;
+    expect(record.body).toContain('was not released');
   });
 });
