@@ -4,7 +4,7 @@
  * with a clear message, and failing everything on an invalid config.
  */
 import type { RepoConfig, RepoModel } from '../config/repo-config.js';
-import type { ForgeCheckRun, ForgeReview } from '../forge/forge.js';
+import type { ForgeCheckRun, ForgePullRequest, ForgeReview } from '../forge/forge.js';
 import { escapeMarkdown, shorten } from '../report/escape.js';
 import { type HandlerContext, trustedOf, validConfigAt } from './app-deps.js';
 import { type ApprovalDecision, evaluateApproval, readCodeowners } from './approval.js';
@@ -30,6 +30,18 @@ export interface PrInfo {
   baseRef: string;
   labels: string[];
   url?: string;
+}
+
+/** The pull request as the handlers need it, from the forge's record. */
+export function prInfoOf(p: ForgePullRequest): PrInfo {
+  return {
+    number: p.number,
+    headSha: p.headSha,
+    user: p.user,
+    baseRef: p.baseRef,
+    labels: p.labels,
+    ...(p.url ? { url: p.url } : {}),
+  };
 }
 
 /** What reporting a model needs of the pull request (no author, no base branch). */

@@ -24,7 +24,7 @@ import {
 import { WRITE_PERMISSIONS } from './approval.js';
 import { modelCheckRuns, parseCheckState } from './check-runs.js';
 import { type IssueCommentEvent, IssueCommentEventSchema, parsePayload } from './events.js';
-import { approvalSources, baseConfigOf, decideApproval, type PrInfo } from './model-gate.js';
+import { approvalSources, baseConfigOf, decideApproval, type PrInfo, prInfoOf } from './model-gate.js';
 import { refreshApprovals } from './on-review.js';
 import { fetchRunArtifact, findArtifactForCommit } from './pr-artifacts.js';
 import { reportPullRequest } from './report-pull-request.js';
@@ -67,15 +67,7 @@ function pickModels(
 
 async function prInfo(deps: AppDeps, number: number): Promise<PrInfo & { open: boolean }> {
   const p = await deps.forge.getPullRequest(number);
-  return {
-    number: p.number,
-    headSha: p.headSha,
-    user: p.user,
-    baseRef: p.baseRef,
-    labels: p.labels,
-    open: p.state === 'open',
-    ...(p.url ? { url: p.url } : {}),
-  };
+  return { ...prInfoOf(p), open: p.state === 'open' };
 }
 
 async function retrain(ctx: CommandContext, command: Extract<SlashCommand, { name: 'retrain' }>) {

@@ -33,6 +33,7 @@ import {
   baseConfigOf,
   decideApproval,
   type PrInfo,
+  prInfoOf,
   reportModel,
   withApprovalNotes,
 } from './model-gate.js';
@@ -49,15 +50,7 @@ export interface ApprovalRefresh {
 /** The pull request as {@link PrInfo}, or null when it is closed. */
 export async function openPr(deps: AppDeps, number: number): Promise<PrInfo | null> {
   const p = await deps.forge.getPullRequest(number);
-  if (p.state !== 'open') return null;
-  return {
-    number: p.number,
-    headSha: p.headSha,
-    user: p.user,
-    baseRef: p.baseRef,
-    labels: p.labels,
-    ...(p.url ? { url: p.url } : {}),
-  };
+  return p.state === 'open' ? prInfoOf(p) : null;
 }
 
 async function rerender(

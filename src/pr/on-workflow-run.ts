@@ -11,7 +11,7 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RepoConfig, RepoModel } from '../config/repo-config.js';
-import type { ForgeArtifact, ForgeCheckRun, ForgePullRequest } from '../forge/forge.js';
+import type { ForgeArtifact, ForgeCheckRun } from '../forge/forge.js';
 import { escapeMarkdown, shorten } from '../report/escape.js';
 import { affectedModels, gateRulesChanged } from './affected-models.js';
 import {
@@ -47,6 +47,7 @@ import {
   failConfig,
   failModelCheck,
   type PrInfo,
+  prInfoOf,
   type ReportedPr,
   reportModel,
 } from './model-gate.js';
@@ -67,18 +68,6 @@ function describeRun(run: WorkflowRun): string {
   const url = run.html_url && /^https:\/\/[^\s()<>"'`]+$/.test(run.html_url) ? run.html_url : null;
   const where = url ? ` ([run ${run.id}](${url}))` : ` (run ${run.id})`;
   return `${name}${where}`;
-}
-
-/** The pull request as the handlers need it, from the forge's record. */
-function prInfoOf(p: ForgePullRequest): PrInfo {
-  return {
-    number: p.number,
-    headSha: p.headSha,
-    user: p.user,
-    baseRef: p.baseRef,
-    labels: p.labels,
-    ...(p.url ? { url: p.url } : {}),
-  };
 }
 
 /**

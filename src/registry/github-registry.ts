@@ -324,30 +324,38 @@ export class GithubRegistry implements Registry {
     return `${this.options.assetScope}#${id}${part}`;
   }
 
+  /**
+   * One asset's bytes, checked: a plain file name, at most `maxAsset` bytes, and exactly the size
+   * the release lists (a truncated download is an error, never a file).
+   */
+  private async checkedAsset(
+    release: ForgeRelease,
+    asset: ForgeAsset,
+    maxAsset: number,
+  ): Promise<Uint8Array> {
+    if (!isPlainFileName(asset.name)) {
+      throw new ReleaseError(
+        `${release.tag}: asset name ${JSON.stringify(asset.name)} is not a plain file name`,
+      );
+    }
+    if (asset.size > maxAsset) {
+      throw new ReleaseError(`${release.tag}: asset ${asset.name} is ${asset.size} bytes, over ${maxAsset}`);
+    }
+    const data = await this.assetBytes(asset, maxAsset);
+    if (data.length !== asset.size) {
+      throw new ReleaseError(
+        `${release.tag}: asset ${asset.name} downloaded ${data.length} bytes, expected ${asset.size}`,
+      );
+    }
+    return data;
+  }
+
   /** Downloads what a comparison reads of a release into `dir` (see {@link comparisonBaseline}). */
   private async downloadForComparison(release: ForgeRelease, dir: string): Promise<void> {
     const maxAsset = this.options.maxAssetBytes ?? 1024 ** 3;
     const bundle = release.assets.find((a) => a.name === COMPARISON_ZIP);
     if (bundle) return this.comparisonZipInto(release, bundle, dir, maxAsset);
-    const fetchAsset = async (asset: ForgeAsset): Promise<Uint8Array> => {
-      if (!isPlainFileName(asset.name)) {
-        throw new ReleaseError(
-          `${release.tag}: asset name ${JSON.stringify(asset.name)} is not a plain file name`,
-        );
-      }
-      if (asset.size > maxAsset) {
-        throw new ReleaseError(
-          `${release.tag}: asset ${asset.name} is ${asset.size} bytes, over ${maxAsset}`,
-        );
-      }
-      const data = await this.assetBytes(asset, maxAsset);
-      if (data.length !== asset.size) {
-        throw new ReleaseError(
-          `${release.tag}: asset ${asset.name} downloaded ${data.length} bytes, expected ${asset.size}`,
-        );
-      }
-      return data;
-    };
+    const fetchAsset = (asset: ForgeAsset) => this.checkedAsset(release, asset, maxAsset);
     const named = (name: string) => release.assets.find((a) => a.name === name);
     const runAsset = named('run.json');
     if (!runAsset) throw new ReleaseError(`${release.tag}: the release has no run.json asset`);
@@ -519,22 +527,7 @@ export class GithubRegistry implements Registry {
     for (const asset of release.assets) {
       // The comparison files are copies of other assets: not part of a version folder.
       if (asset.name === COMPARISON_ZIP) continue;
-      if (!isPlainFileName(asset.name)) {
-        throw new ReleaseError(
-          `${release.tag}: asset name ${JSON.stringify(asset.name)} is not a plain file name`,
-        );
-      }
-      if (asset.size > maxAsset) {
-        throw new ReleaseError(
-          `${release.tag}: asset ${asset.name} is ${asset.size} bytes, over ${maxAsset}`,
-        );
-      }
-      const data = await this.assetBytes(asset, maxAsset);
-      if (data.length !== asset.size) {
-        throw new ReleaseError(
-          `${release.tag}: asset ${asset.name} downloaded ${data.length} bytes, expected ${asset.size}`,
-        );
-      }
+      const data = await this.checkedAsset(release, asset, maxAsset);
       if (asset.name === MODEL_ZIP) zip = data;
       else await writeFile(join(dir, asset.name), data);
     }
